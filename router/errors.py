@@ -1,0 +1,75 @@
+"""The router's error tree and the stable ``extensions.code`` values clients see.
+
+    RouterError
+     ├── SupergraphError        the supergraph file cannot be served (start-up only)
+     └── RequestError           the request is refused before execution (has code, HTTP status)
+          ├── parse / validation / variables / unknown operation
+          └── authentication (bad, expired or forged token)
+
+Errors met during execution (a subgraph down, slow or wrong) are not raised: they become
+entries in the response's ``errors`` next to partial data, with the codes below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+BAD_REQUEST = "BAD_REQUEST"
+OPERATION_NOT_FOUND = "GRAPHQL_UNKNOWN_OPERATION_NAME"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+SUBREQUEST_HTTP_ERROR = "SUBREQUEST_HTTP_ERROR"
+SUBREQUEST_TIMEOUT = "SUBREQUEST_TIMEOUT"
+SUBREQUEST_MALFORMED_RESPONSE = "SUBREQUEST_MALFORMED_RESPONSE"
+QUERY_PLANNING_FAILED = "QUERY_PLANNING_FAILED"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class RouterError(Exception):
+    """Base of everything the router raises on purpose."""
+
+
+class SupergraphError(RouterError):
+    """The supergraph SDL is not a supergraph we can serve."""
+
+
+class RequestError(RouterError):
+    """A request refused before execution; rendered as a GraphQL ``errors`` response."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str,
+        *,
+        status: int = 400,
+        locations: list[dict[str, int]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.locations = locations
+
+    def to_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"message": self.message}
+        if self.locations:
+            error["locations"] = self.locations
+        error["extensions"] = {"code": self.code}
+        return error
+
+
+class PlanningError(RouterError):
+    """The operation is valid but no subgraph combination can answer it."""
+
+
+def error_entry(
+    message: str, code: str, path: list[str | int] | None = None, **extensions: Any
+) -> dict[str, Any]:
+    """An entry for the response's ``errors`` list."""
+    error: dict[str, Any] = {"message": message}
+    if path is not None:
+        error["path"] = path
+    error["extensions"] = {"code": code, **extensions}
+    return error

@@ -1,0 +1,274 @@
+"""Runs a query plan against subgraphs and merges their results into one data tree.
+
+The merged tree is keyed by the client's response keys (subgraph queries keep client aliases)
+and also holds the keys the planner added; ``response.shape`` later projects it onto the
+client's selection. Failed fetches never raise: they add an error and leave data missing,
+which shaping turns into nulls that propagate as the spec says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from router.errors import SUBREQUEST_MALFORMED_RESPONSE, error_entry
+from router.planning.plan import (
+    Fetch,
+    Flatten,
+    KeyField,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Representation,
+    Sequence,
+)
+from router.transports.subgraph import SubgraphFetchError, SubgraphTransport
+
+Path = list[str | int]
+
+
+@dataclass
+class ExecutionState:
+    """The merged data and the errors gathered while a plan runs."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+class PlanExecutor:
+    """Walks plan nodes; all subgraph I/O goes through one ``SubgraphTransport``."""
+
+    def __init__(self, transport: SubgraphTransport) -> None:
+        self.transport = transport
+
+    async def execute(
+        self,
+        plan: QueryPlan,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+    ) -> ExecutionState:
+        state = ExecutionState()
+        if plan.node is not None:
+            await self._run(plan.node, state, variables, headers)
+        return state
+
+    async def _run(
+        self,
+        node: PlanNode,
+        state: ExecutionState,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+    ) -> None:
+        match node:
+            case Fetch():
+                await self._root_fetch(node, state, variables, headers)
+            case Flatten(path=path, node=fetch):
+                await self._entity_fetch(path, fetch, state, variables, headers)
+            case Sequence(nodes=nodes):
+                for child in nodes:
+                    await self._run(child, state, variables, headers)
+            case Parallel(nodes=nodes):
+                await asyncio.gather(*(self._run(n, state, variables, headers) for n in nodes))
+
+    async def _root_fetch(
+        self,
+        fetch: Fetch,
+        state: ExecutionState,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+    ) -> None:
+        body = _body(fetch, variables)
+        response = await self._send(fetch.service, body, headers, state)
+        if response is None:
+            return
+        data = response.get("data")
+        if isinstance(data, dict):
+            deep_merge(state.data, data)
+        for error in _errors(response):
+            state.errors.append(error)
+
+    async def _entity_fetch(
+        self,
+        path: tuple[str, ...],
+        fetch: Fetch,
+        state: ExecutionState,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+    ) -> None:
+        targets: list[tuple[dict[str, Any], Path]] = []
+        _collect(state.data, path, [], targets)
+        representations: list[dict[str, Any]] = []
+        owners: list[list[tuple[dict[str, Any], Path]]] = []
+        seen: dict[bytes, int] = {}
+        for obj, obj_path in targets:
+            representation = _representation(obj, fetch.representations)
+            if representation is None:
+                continue
+            identity = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+            index = seen.get(identity)
+            if index is None:
+                seen[identity] = index = len(representations)
+                representations.append(representation)
+                owners.append([])
+            owners[index].append((obj, obj_path))
+        if not representations:
+            return
+        body = _body(fetch, variables, representations)
+        response = await self._send(fetch.service, body, headers, state)
+        if response is None:
+            return
+        data = response.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if not isinstance(entities, list) or len(entities) != len(representations):
+            if not _errors(response):
+                state.errors.append(
+                    error_entry(
+                        f"Subgraph '{fetch.service}' returned a malformed _entities response.",
+                        SUBREQUEST_MALFORMED_RESPONSE,
+                        service=fetch.service,
+                    )
+                )
+            entities = [None] * len(representations)
+        for entity, objects in zip(entities, owners, strict=True):
+            if isinstance(entity, dict):
+                for obj, _ in objects:
+                    deep_merge(obj, entity)
+        for error in _errors(response):
+            state.errors.append(_relocate(error, owners))
+
+    async def _send(
+        self,
+        service: str,
+        body: dict[str, Any],
+        headers: Mapping[str, str],
+        state: ExecutionState,
+    ) -> dict[str, Any] | None:
+        try:
+            return await self.transport.send(service, body, headers)
+        except SubgraphFetchError as exc:
+            state.errors.append(error_entry(exc.message, exc.code, service=service))
+            return None
+
+
+def _body(
+    fetch: Fetch,
+    variables: Mapping[str, Any],
+    representations: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    values = {name: variables[name] for name in fetch.variable_usages if name in variables}
+    if representations is not None:
+        values["representations"] = representations
+    body: dict[str, Any] = {"query": fetch.operation}
+    if values:
+        body["variables"] = values
+    return body
+
+
+def _errors(response: Mapping[str, Any]) -> list[dict[str, Any]]:
+    errors = response.get("errors")
+    if not isinstance(errors, list):
+        return []
+    return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
+
+
+def _relocate(
+    error: dict[str, Any], owners: list[list[tuple[dict[str, Any], Path]]]
+) -> dict[str, Any]:
+    """Rewrite an ``_entities`` error path to the client path of the entity it concerns."""
+    path = error.get("path")
+    if (
+        isinstance(path, list)
+        and len(path) >= 2
+        and path[0] == "_entities"
+        and isinstance(path[1], int)
+        and 0 <= path[1] < len(owners)
+        and owners[path[1]]
+    ):
+        return {**error, "path": owners[path[1]][0][1] + path[2:]}
+    relocated = dict(error)
+    relocated.pop("path", None)
+    return relocated
+
+
+def _collect(
+    value: Any,
+    path: tuple[str, ...],
+    current: Path,
+    found: list[tuple[dict[str, Any], Path]],
+) -> None:
+    """Find the objects at ``path`` (``@`` means every list item), with their client paths."""
+    if value is None:
+        return
+    if not path:
+        if isinstance(value, dict):
+            found.append((value, current))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                _collect(item, path, [*current, index], found)
+        return
+    head, rest = path[0], path[1:]
+    if head == "@":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                _collect(item, rest, [*current, index], found)
+        return
+    if isinstance(value, dict):
+        _collect(value.get(head), rest, [*current, head], found)
+
+
+def _representation(
+    obj: Mapping[str, Any], representations: tuple[Representation, ...]
+) -> dict[str, Any] | None:
+    """Build the ``_Any`` for ``obj``; None if its type is not fetched here or a key is null."""
+    type_name = obj.get("__typename")
+    for representation in representations:
+        if representation.type_name != type_name:
+            continue
+        fields = _pick(obj, representation.fields)
+        if fields is None:
+            return None
+        return {"__typename": type_name, **fields}
+    return None
+
+
+def _pick(obj: Mapping[str, Any], fields: tuple[KeyField, ...]) -> dict[str, Any] | None:
+    picked: dict[str, Any] = {}
+    for key_field in fields:
+        value = obj.get(key_field.name)
+        if value is None:
+            return None
+        if key_field.selections:
+            if isinstance(value, list):
+                items = [
+                    _pick(v, key_field.selections) if isinstance(v, dict) else v for v in value
+                ]
+                picked[key_field.name] = items
+                continue
+            if not isinstance(value, dict):
+                return None
+            inner = _pick(value, key_field.selections)
+            if inner is None:
+                return None
+            value = inner
+        picked[key_field.name] = value
+    return picked
+
+
+def deep_merge(target: dict[str, Any], source: Mapping[str, Any]) -> None:
+    """Merge ``source`` into ``target``: objects field by field, lists item by item."""
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            deep_merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            for index, item in enumerate(value):
+                if isinstance(existing[index], dict) and isinstance(item, dict):
+                    deep_merge(existing[index], item)
+                else:
+                    existing[index] = item
+        else:
+            target[key] = value

@@ -1,0 +1,187 @@
+"""Shapes merged subgraph data into the client's response, as GraphQL execution would.
+
+Walks the client's operation over the API schema: keeps only requested fields in request
+order, answers ``__typename``, drops what the planner added (keys, type names), and applies
+null propagation (spec section 6.4.4, "Handling Field Errors"): a null in a non-null position
+nulls the nearest nullable parent, with exactly one error for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    OperationType,
+)
+
+from router.planning.operation import Field, InlineFragment, Operation, Selection
+
+Path = list[str | int]
+
+
+class _Invalid:
+    """Marks a null in a non-null position; the enclosing nullable value becomes null."""
+
+
+_INVALID = _Invalid()
+
+_INTROSPECTION = frozenset({"__schema", "__type"})
+
+
+class ResponseShaper:
+    """Completes one response; create one per request."""
+
+    def __init__(self, schema: GraphQLSchema, errors: list[dict[str, Any]]) -> None:
+        self.schema = schema
+        self.errors = errors
+        self._pathless_error = any("path" not in e for e in errors)
+
+    def shape(self, operation: Operation, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        root = self.schema.get_root_type(OperationType(operation.kind))
+        if root is None:
+            return None
+        result = self._object(root, operation.selections, data, [])
+        return None if result is _INVALID else result  # type: ignore[return-value]
+
+    def _object(
+        self,
+        type_: GraphQLObjectType,
+        selections: tuple[Selection, ...],
+        value: Mapping[str, Any],
+        path: Path,
+    ) -> dict[str, Any] | object:
+        result: dict[str, Any] = {}
+        for key, fields in _collect_fields(self.schema, type_, selections).items():
+            first = fields[0]
+            if first.name == "__typename":
+                result[key] = type_.name
+                continue
+            if first.name in _INTROSPECTION and not path:
+                result[key] = value.get(key)  # already completed by graphql-core
+                continue
+            definition = type_.fields.get(first.name)
+            if definition is None:
+                continue
+            subselections = tuple(s for f in fields for s in f.selections)
+            completed = self._value(
+                definition.type, subselections, value.get(key), [*path, key], type_.name, first
+            )
+            if isinstance(completed, _Invalid):
+                return _INVALID
+            result[key] = completed
+        return result
+
+    def _value(
+        self,
+        type_: GraphQLOutputType,
+        selections: tuple[Selection, ...],
+        value: Any,
+        path: Path,
+        parent: str,
+        fld: Field,
+    ) -> Any:
+        if isinstance(type_, GraphQLNonNull):
+            completed = self._value(type_.of_type, selections, value, path, parent, fld)
+            if completed is None or completed is _INVALID:
+                if completed is None:
+                    self._null_error(path, parent, fld.name)
+                return _INVALID
+            return completed
+        if value is None:
+            return None
+        if isinstance(type_, GraphQLList):
+            if not isinstance(value, list):
+                return self._type_error(path, f"Expected a list for {parent}.{fld.name}.")
+            items = []
+            for index, item in enumerate(value):
+                completed = self._value(
+                    type_.of_type, selections, item, [*path, index], parent, fld
+                )
+                if completed is _INVALID:
+                    return None
+                items.append(completed)
+            return items
+        if isinstance(type_, GraphQLEnumType):
+            if isinstance(value, str) and value in type_.values:
+                return value
+            return self._type_error(path, f"Enum {type_.name} cannot represent value: {value!r}")
+        if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
+            if not isinstance(value, dict):
+                return self._type_error(path, f"Expected an object for {parent}.{fld.name}.")
+            runtime = self._runtime_type(type_, value)
+            if runtime is None:
+                return self._type_error(path, f"Could not resolve the type of {parent}.{fld.name}.")
+            completed = self._object(runtime, selections, value, path)
+            return None if completed is _INVALID else completed
+        return value
+
+    def _runtime_type(
+        self, type_: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType, value: Any
+    ) -> GraphQLObjectType | None:
+        if isinstance(type_, GraphQLObjectType):
+            return type_
+        runtime = self.schema.get_type(str(value.get("__typename")))
+        if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
+            return runtime
+        return None
+
+    def _null_error(self, path: Path, parent: str, field_name: str) -> None:
+        if self._pathless_error or any(_is_prefix(e.get("path"), path) for e in self.errors):
+            return
+        self.errors.append(
+            {
+                "message": f"Cannot return null for non-nullable field {parent}.{field_name}.",
+                "path": path,
+                "extensions": {"code": "INVALID_GRAPHQL"},
+            }
+        )
+
+    def _type_error(self, path: Path, message: str) -> None:
+        self.errors.append(
+            {"message": message, "path": path, "extensions": {"code": "INVALID_GRAPHQL"}}
+        )
+        return None
+
+
+def _is_prefix(prefix: Any, path: Path) -> bool:
+    """Whether an error at ``prefix`` already accounts for a null at ``path``."""
+    if not isinstance(prefix, list):
+        return False
+    return path[: len(prefix)] == prefix or prefix[: len(path)] == path
+
+
+def _collect_fields(
+    schema: GraphQLSchema, type_: GraphQLObjectType, selections: tuple[Selection, ...]
+) -> dict[str, list[Field]]:
+    """Group fields by response key, applying fragments whose condition matches ``type_``."""
+    fields: dict[str, list[Field]] = {}
+
+    def walk(items: tuple[Selection, ...]) -> None:
+        for selection in items:
+            match selection:
+                case Field(response_key=key):
+                    fields.setdefault(key, []).append(selection)
+                case InlineFragment(type_condition=condition, selections=inner):
+                    if condition is None or _applies(schema, condition, type_):
+                        walk(inner)
+
+    walk(selections)
+    return fields
+
+
+def _applies(schema: GraphQLSchema, condition: str, type_: GraphQLObjectType) -> bool:
+    if condition == type_.name:
+        return True
+    conditional = schema.get_type(condition)
+    if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
+        return schema.is_sub_type(conditional, type_)
+    return False

@@ -1,0 +1,201 @@
+"""The router's public HTTP surface: GraphQL over HTTP, GraphiQL, health and metrics.
+
+``POST /graphql`` takes JSON; ``GET /graphql`` takes queries in the URL (mutations are
+refused with 405, as GraphQL over HTTP requires) and serves GraphiQL to browsers. Every
+refusal is a GraphQL ``errors`` body with a stable ``extensions.code``, never a bare 500.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from router.edge.internal_claims import HEADER as CLAIMS_HEADER
+from router.edge.internal_claims import sign
+from router.edge.jwt_auth import JwksVerifier
+from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
+from router.errors import BAD_REQUEST, RequestError
+from router.http.graphiql import GRAPHIQL_HTML
+from router.settings import RouterSettings, subgraph_url_overrides
+from router.supergraph.parse import load_supergraph
+from router.transports.subgraph import HttpSubgraphTransport
+
+_EXPOSE_PLAN_HEADER = "apollo-expose-query-plan"
+
+
+class OrjsonResponse(JSONResponse):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+class RouterApp:
+    """Holds the engine and edge verifier for one running router."""
+
+    def __init__(
+        self,
+        settings: RouterSettings,
+        engine: RouterEngine,
+        transport: HttpSubgraphTransport,
+        verifier: JwksVerifier,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.transport = transport
+        self.verifier = verifier
+
+    async def graphql(self, request: Request) -> Response:
+        if request.method == "GET":
+            wants_graphiql = self.settings.graphiql and _wants_html(request)
+            if wants_graphiql and not request.query_params.get("query"):
+                return HTMLResponse(GRAPHIQL_HTML)
+            try:
+                graphql_request = _from_query_params(request)
+            except RequestError as exc:
+                return _error_response(exc)
+            return await self._execute(request, graphql_request, allow_mutations=False)
+        body = await request.body()
+        if len(body) > self.settings.max_request_bytes:
+            return _error_response(
+                RequestError("Request body is too large.", BAD_REQUEST, status=413)
+            )
+        try:
+            graphql_request = _from_json(body)
+        except RequestError as exc:
+            return _error_response(exc)
+        return await self._execute(request, graphql_request, allow_mutations=True)
+
+    async def _execute(
+        self, request: Request, graphql_request: GraphQLRequest, *, allow_mutations: bool
+    ) -> Response:
+        try:
+            claims = await self.verifier.claims_for(request.headers.get("authorization"))
+        except RequestError as exc:
+            return _error_response(exc)
+        headers = {CLAIMS_HEADER: sign(claims, self.settings.internal_secret)}
+        result = await self.engine.handle(
+            graphql_request,
+            headers,
+            allow_mutations=allow_mutations,
+            expose_plan=request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
+        )
+        return _response(result)
+
+    async def health(self, request: Request) -> Response:
+        return OrjsonResponse({"status": "UP"})
+
+    async def metrics(self, request: Request) -> Response:
+        lines = [
+            "# HELP router_subgraph_requests_total Requests sent to each subgraph.",
+            "# TYPE router_subgraph_requests_total counter",
+        ]
+        for service, count in sorted(self.transport.requests.items()):
+            lines.append(f'router_subgraph_requests_total{{subgraph="{service}"}} {count}')
+        plans = self.engine.plans
+        lines += [
+            "# HELP router_plan_cache_hits_total Plan cache hits.",
+            "# TYPE router_plan_cache_hits_total counter",
+            f"router_plan_cache_hits_total {plans.hits}",
+            "# HELP router_plan_cache_misses_total Plan cache misses.",
+            "# TYPE router_plan_cache_misses_total counter",
+            f"router_plan_cache_misses_total {plans.misses}",
+        ]
+        return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+        await self.verifier.aclose()
+
+
+def build_router_app(settings: RouterSettings) -> RouterApp:
+    """Load the supergraph and wire the engine, transport and verifier."""
+    supergraph = load_supergraph(settings.supergraph_path)
+    overrides = subgraph_url_overrides()
+    urls = {g.name: overrides.get(g.name.lower(), g.url) for g in supergraph.graphs.values()}
+    transport = HttpSubgraphTransport(urls, timeout_s=settings.subgraph_timeout_seconds)
+    engine = RouterEngine(supergraph, transport, cache_size=settings.plan_cache_size)
+    verifier = JwksVerifier(
+        settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    return RouterApp(settings, engine, transport, verifier)
+
+
+def create_app(settings: RouterSettings) -> Starlette:
+    """The ASGI application; the supergraph is loaded before the first request."""
+    router_app = build_router_app(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await router_app.aclose()
+
+    routes = [
+        Route("/graphql", router_app.graphql, methods=["GET", "POST"]),
+        Route("/health", router_app.health, methods=["GET"]),
+        Route("/metrics", router_app.metrics, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.router = router_app
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _from_query_params(request: Request) -> GraphQLRequest:
+    params = request.query_params
+    query = params.get("query")
+    if not query:
+        raise RequestError("Missing query parameter 'query'.", BAD_REQUEST)
+    variables = _json_object(params.get("variables"), "variables")
+    extensions = _json_object(params.get("extensions"), "extensions")
+    return GraphQLRequest(query, params.get("operationName") or None, variables, extensions)
+
+
+def _from_json(body: bytes) -> GraphQLRequest:
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise RequestError("Request body is not valid JSON.", BAD_REQUEST) from exc
+    if not isinstance(payload, dict):
+        raise RequestError("Request body must be a JSON object.", BAD_REQUEST)
+    query = payload.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise RequestError("Request must contain a 'query' string.", BAD_REQUEST)
+    operation_name = payload.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError("'operationName' must be a string.", BAD_REQUEST)
+    variables = payload.get("variables") or {}
+    extensions = payload.get("extensions") or {}
+    if not isinstance(variables, dict) or not isinstance(extensions, dict):
+        raise RequestError("'variables' and 'extensions' must be objects.", BAD_REQUEST)
+    return GraphQLRequest(query, operation_name, variables, extensions)
+
+
+def _json_object(raw: str | None, name: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise RequestError(f"'{name}' is not valid JSON.", BAD_REQUEST) from exc
+    if not isinstance(value, dict):
+        raise RequestError(f"'{name}' must be a JSON object.", BAD_REQUEST)
+    return value
+
+
+def _response(result: GraphQLResponse) -> Response:
+    return OrjsonResponse(result.body, status_code=result.status)
+
+
+def _error_response(error: RequestError) -> Response:
+    return OrjsonResponse({"errors": [error.to_dict()]}, status_code=error.status)

@@ -1,0 +1,207 @@
+"""Normalized operations: the planner's input.
+
+A client document is reduced to one operation with fragment spreads inlined and ``@skip`` /
+``@include`` already decided from the variables. The result is frozen, hashable data, so it is
+both what the planner reads and the key of the plan cache: two documents that differ only in
+fragment layout or in skipped parts share a plan. Skipped fields are never fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from graphql import (
+    BooleanValueNode,
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    Visitor,
+    print_ast,
+    visit,
+)
+
+from router.errors import OPERATION_NOT_FOUND, RequestError
+
+OperationKind = Literal["query", "mutation", "subscription"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field as the client asked for it; ``arguments`` is printed GraphQL, e.g. ``(id: $id)``."""
+
+    response_key: str
+    name: str
+    arguments: str = ""
+    variables: frozenset[str] = frozenset()
+    selections: tuple[Selection, ...] = ()
+
+    @property
+    def alias(self) -> str | None:
+        return self.response_key if self.response_key != self.name else None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineFragment:
+    """A type condition around selections (``None``: the enclosing type)."""
+
+    type_condition: str | None
+    selections: tuple[Selection, ...]
+
+
+Selection = Field | InlineFragment
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One executable operation, ready to plan."""
+
+    kind: OperationKind
+    name: str | None
+    variable_definitions: tuple[tuple[str, str], ...]
+    """(name, printed definition such as ``$id: ID! = "1"``) in document order."""
+    selections: tuple[Selection, ...]
+
+    def variable_definition(self, name: str) -> str:
+        for variable, definition in self.variable_definitions:
+            if variable == name:
+                return definition
+        raise KeyError(name)
+
+
+def select_operation(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:
+    """The operation the request names, or its only operation."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        if len(operations) != 1:
+            raise RequestError(
+                "Must provide operation name if query contains multiple operations.",
+                OPERATION_NOT_FOUND,
+            )
+        return operations[0]
+    for operation in operations:
+        if operation.name is not None and operation.name.value == operation_name:
+            return operation
+    raise RequestError(f'Unknown operation named "{operation_name}".', OPERATION_NOT_FOUND)
+
+
+def condition_variables(operation: OperationDefinitionNode, document: DocumentNode) -> list[str]:
+    """Variables used by ``@skip``/``@include`` anywhere in the document, in order."""
+    names: list[str] = []
+
+    class Collect(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            if node.name.value in ("skip", "include"):
+                for argument in node.arguments or ():
+                    value = argument.value
+                    if isinstance(value, VariableNode) and value.name.value not in names:
+                        names.append(value.name.value)
+
+    visit(document, Collect())
+    return names
+
+
+def normalize(
+    document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+) -> Operation:
+    """Inline fragments and drop skipped selections; ``variables`` are the coerced values."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    definitions = tuple(
+        (definition.variable.name.value, print_ast(definition))
+        for definition in operation.variable_definitions or ()
+    )
+    return Operation(
+        kind=operation.operation.value,
+        name=operation.name.value if operation.name else None,
+        variable_definitions=definitions,
+        selections=_selections(operation.selection_set, fragments, variables),
+    )
+
+
+def _selections(
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> tuple[Selection, ...]:
+    if selection_set is None:
+        return ()
+    result: list[Selection] = []
+    for node in selection_set.selections:
+        if not _included(node.directives, variables):
+            continue
+        if isinstance(node, FieldNode):
+            result.append(_field(node, fragments, variables))
+        elif isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else None
+            result.append(
+                InlineFragment(condition, _selections(node.selection_set, fragments, variables))
+            )
+        elif isinstance(node, FragmentSpreadNode):
+            fragment = fragments[node.name.value]
+            result.append(
+                InlineFragment(
+                    fragment.type_condition.name.value,
+                    _selections(fragment.selection_set, fragments, variables),
+                )
+            )
+    return tuple(result)
+
+
+def _field(
+    node: FieldNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> Field:
+    used: set[str] = set()
+    arguments = ""
+    if node.arguments:
+        printed = []
+        for argument in node.arguments:
+            printed.append(print_ast(argument))
+            used.update(_variables_in(argument))
+        arguments = "(" + ", ".join(printed) + ")"
+    return Field(
+        response_key=node.alias.value if node.alias else node.name.value,
+        name=node.name.value,
+        arguments=arguments,
+        variables=frozenset(used),
+        selections=_selections(node.selection_set, fragments, variables),
+    )
+
+
+def _variables_in(node: Any) -> set[str]:
+    found: set[str] = set()
+
+    class Collect(Visitor):
+        def enter_variable(self, variable: VariableNode, *_: Any) -> None:
+            found.add(variable.name.value)
+
+    visit(node, Collect())
+    return found
+
+
+def _included(directives: Any, variables: Mapping[str, Any]) -> bool:
+    for directive in directives or ():
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        value: Any = None
+        for argument in directive.arguments or ():
+            if argument.name.value == "if":
+                node = argument.value
+                if isinstance(node, BooleanValueNode):
+                    value = node.value
+                elif isinstance(node, VariableNode):
+                    value = variables.get(node.name.value)
+        if (name == "skip" and value is True) or (name == "include" and value is not True):
+            return False
+    return True

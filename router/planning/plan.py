@@ -1,0 +1,91 @@
+"""Query plans: frozen, printable data that the executor walks.
+
+The node vocabulary follows Apollo's and Hive's plans: ``Fetch`` (one subgraph request),
+``Flatten`` (run a fetch for every object found at a path, batched into one ``_entities``
+call), ``Sequence`` and ``Parallel``. ``Subscription`` (a primary subscription fetch plus a
+per-event plan) and ``Defer`` join this union in later issues; executors ``match`` on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from router.planning.operation import Operation, OperationKind
+
+
+@dataclass(frozen=True, slots=True)
+class KeyField:
+    """A field of an entity representation (``@key`` or ``@requires`` selection)."""
+
+    name: str
+    selections: tuple[KeyField, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Representation:
+    """How to build the representation of one entity type for ``_entities``."""
+
+    type_name: str
+    fields: tuple[KeyField, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One request to one subgraph. Entity fetches carry the representations to send."""
+
+    service: str
+    operation: str
+    operation_kind: OperationKind = "query"
+    variable_usages: tuple[str, ...] = ()
+    representations: tuple[Representation, ...] = ()
+
+    @property
+    def is_entity_fetch(self) -> bool:
+        return bool(self.representations)
+
+
+@dataclass(frozen=True, slots=True)
+class Flatten:
+    """Apply ``node`` to the objects at ``path`` (``@`` walks into list items)."""
+
+    path: tuple[str, ...]
+    node: Fetch
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Parallel:
+    nodes: tuple[PlanNode, ...]
+
+
+PlanNode = Fetch | Flatten | Sequence | Parallel
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """The plan for one normalized operation; ``node`` is None when nothing must be fetched."""
+
+    operation: Operation
+    node: PlanNode | None
+
+    def fetches(self) -> tuple[Fetch, ...]:
+        """Every fetch, in plan order."""
+        found: list[Fetch] = []
+
+        def walk(node: PlanNode) -> None:
+            match node:
+                case Fetch():
+                    found.append(node)
+                case Flatten(node=fetch):
+                    found.append(fetch)
+                case Sequence(nodes=nodes) | Parallel(nodes=nodes):
+                    for child in nodes:
+                        walk(child)
+
+        if self.node is not None:
+            walk(self.node)
+        return tuple(found)

@@ -1,0 +1,413 @@
+"""Builds a query plan from a normalized operation and a supergraph. Pure: data in, data out.
+
+The walk starts at the root fields, grouped by the subgraph that resolves them. Inside a
+subgraph's selection, a field that subgraph cannot resolve becomes an *entity jump*: the
+current fetch also selects ``__typename`` and a ``@key`` of the parent entity, and a dependent
+fetch to a subgraph that owns the field runs ``_entities`` on those representations, merged at
+the parent's path. Jumps from the same fetch to the same subgraph at the same path share one
+dependent fetch, so each plan step sends one batched ``_entities`` request per subgraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from graphql import (
+    FieldNode,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLUnionType,
+    OperationType,
+    SelectionSetNode,
+    parse,
+)
+
+from router.errors import PlanningError
+from router.planning.operation import Field, InlineFragment, Operation, Selection
+from router.planning.plan import (
+    Fetch,
+    Flatten,
+    KeyField,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Representation,
+)
+from router.planning.plan import (
+    Sequence as SequenceNode,
+)
+from router.supergraph.model import Key, Supergraph
+
+_INTROSPECTION_ROOTS = frozenset({"__schema", "__type", "__typename"})
+
+ProvidedTree = dict[str, "ProvidedTree"]
+
+
+def build_query_plan(supergraph: Supergraph, operation: Operation) -> QueryPlan:
+    """Plan ``operation``; raise ``PlanningError`` when no subgraph can resolve a field."""
+    return _Planner(supergraph, operation).plan()
+
+
+class _SelectionBuilder:
+    """A subgraph selection set under construction; identical selections merge."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, _SelectionBuilder | None] = {}
+
+    def leaf(self, head: str) -> None:
+        self._items.setdefault(head, None)
+
+    def branch(self, head: str) -> _SelectionBuilder:
+        child = self._items.get(head)
+        if child is None:
+            child = _SelectionBuilder()
+            self._items[head] = child
+        return child
+
+    def print(self) -> str:
+        parts = []
+        for head, child in self._items.items():
+            parts.append(head if child is None else f"{head} {child.print()}")
+        return "{ " + " ".join(parts) + " }"
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+
+@dataclass(eq=False)
+class _Group:
+    """One future fetch: a subgraph, where its result merges, and what it selects."""
+
+    graph: str
+    path: tuple[str, ...] = ()
+    entity_type: str | None = None
+    key: Key | None = None
+    selections: _SelectionBuilder = field(default_factory=_SelectionBuilder)
+    variables: set[str] = field(default_factory=set)
+    children: list[_Group] = field(default_factory=list)
+
+    def child(self, graph: str, path: tuple[str, ...], type_name: str, key: Key) -> _Group:
+        for existing in self.children:
+            if (existing.graph, existing.path, existing.entity_type) == (graph, path, type_name):
+                return existing
+        group = _Group(graph, path, type_name, key)
+        self.children.append(group)
+        return group
+
+
+class _Planner:
+    def __init__(self, supergraph: Supergraph, operation: Operation) -> None:
+        self.supergraph = supergraph
+        self.schema = supergraph.schema
+        self.operation = operation
+        self._fetch_count = 0
+
+    def plan(self) -> QueryPlan:
+        root_type = self.schema.get_root_type(OperationType(self.operation.kind))
+        if root_type is None:
+            raise PlanningError(f"the supergraph has no {self.operation.kind} type")
+        fields = _root_fields(self.operation.selections, root_type.name)
+        groups: list[_Group] = []
+        for fld in fields:
+            if fld.name in _INTROSPECTION_ROOTS:
+                continue
+            graphs = self.supergraph.field_graphs(root_type.name, fld.name)
+            if not graphs:
+                raise PlanningError(f"no subgraph resolves {root_type.name}.{fld.name}")
+            group = self._root_group(groups, graphs)
+            self._plan_field(group, root_type.name, fld, group.selections, (), None)
+        nodes = [self._node(g) for g in groups]
+        if not nodes:
+            return QueryPlan(self.operation, None)
+        if len(nodes) == 1:
+            return QueryPlan(self.operation, nodes[0])
+        if self.operation.kind == "mutation":
+            return QueryPlan(self.operation, SequenceNode(tuple(nodes)))
+        return QueryPlan(self.operation, Parallel(tuple(nodes)))
+
+    def _root_group(self, groups: list[_Group], graphs: tuple[str, ...]) -> _Group:
+        if self.operation.kind == "mutation":
+            # Mutations run strictly in document order: only consecutive fields share a fetch.
+            if groups and groups[-1].graph in graphs:
+                return groups[-1]
+            groups.append(_Group(graphs[0]))
+            return groups[-1]
+        for group in groups:
+            if group.graph in graphs:
+                return group
+        groups.append(_Group(graphs[0]))
+        return groups[-1]
+
+    # -- selections ---------------------------------------------------------------------
+
+    def _plan_selections(
+        self,
+        group: _Group,
+        parent_type: str,
+        selections: tuple[Selection, ...],
+        out: _SelectionBuilder,
+        path: tuple[str, ...],
+        provided: ProvidedTree | None,
+    ) -> None:
+        abstract = self._is_abstract(parent_type)
+        if abstract:
+            out.leaf("__typename")
+        for selection in selections:
+            match selection:
+                case Field():
+                    self._plan_field(group, parent_type, selection, out, path, provided)
+                case InlineFragment(type_condition=condition, selections=inner):
+                    self._plan_fragment(
+                        group, parent_type, condition, inner, out, path, provided, abstract
+                    )
+
+    def _plan_fragment(
+        self,
+        group: _Group,
+        parent_type: str,
+        condition: str | None,
+        selections: tuple[Selection, ...],
+        out: _SelectionBuilder,
+        path: tuple[str, ...],
+        provided: ProvidedTree | None,
+        abstract_parent: bool,
+    ) -> None:
+        condition = condition or parent_type
+        if not abstract_parent:
+            if condition == parent_type or parent_type in self._possible_types(condition):
+                self._plan_selections(group, parent_type, selections, out, path, provided)
+            return
+        if condition == parent_type:
+            self._plan_selections(group, parent_type, selections, out, path, provided)
+            return
+        if not self._type_in_graph(condition, group.graph):
+            return
+        inner = out.branch(f"... on {condition}")
+        self._plan_selections(group, condition, selections, inner, path, provided)
+
+    def _plan_field(
+        self,
+        group: _Group,
+        parent_type: str,
+        fld: Field,
+        out: _SelectionBuilder,
+        path: tuple[str, ...],
+        provided: ProvidedTree | None,
+    ) -> None:
+        if fld.name == "__typename":
+            out.leaf(_head(fld))
+            return
+        local, child_provided = self._resolves_locally(group.graph, parent_type, fld, provided)
+        if not local:
+            if self._is_abstract(parent_type):
+                self._explode_abstract(group, parent_type, fld, out, path, provided)
+                return
+            self._jump(group, parent_type, fld, out, path)
+            return
+        group.variables.update(fld.variables)
+        if not fld.selections:
+            out.leaf(_head(fld))
+            return
+        field_type = self._field_type(parent_type, fld.name)
+        named, depth = _unwrap(field_type)
+        child_path = path + (fld.response_key,) + ("@",) * depth
+        inner = out.branch(_head(fld))
+        self._plan_selections(group, named, fld.selections, inner, child_path, child_provided)
+
+    def _resolves_locally(
+        self, graph: str, parent_type: str, fld: Field, provided: ProvidedTree | None
+    ) -> tuple[bool, ProvidedTree | None]:
+        """Whether ``graph`` resolves the field here, and what it provides below it."""
+        placement = self.supergraph.placement(parent_type, fld.name, graph)
+        below = _provided_tree(placement.provides) if placement and placement.provides else None
+        if provided is not None and fld.name in provided:
+            return True, provided[fld.name] or below
+        return graph in self.supergraph.field_graphs(parent_type, fld.name), below
+
+    def _explode_abstract(
+        self,
+        group: _Group,
+        parent_type: str,
+        fld: Field,
+        out: _SelectionBuilder,
+        path: tuple[str, ...],
+        provided: ProvidedTree | None,
+    ) -> None:
+        """An interface field this subgraph cannot resolve: ask per implementation."""
+        for type_name in self._possible_types(parent_type):
+            if self._type_in_graph(type_name, group.graph):
+                inner = out.branch(f"... on {type_name}")
+                self._plan_field(group, type_name, fld, inner, path, provided)
+
+    def _jump(
+        self,
+        group: _Group,
+        parent_type: str,
+        fld: Field,
+        out: _SelectionBuilder,
+        path: tuple[str, ...],
+    ) -> None:
+        """Fetch ``fld`` from another subgraph through ``_entities`` on the parent entity."""
+        target, key = self._choose_target(group, parent_type, fld, path)
+        out.leaf("__typename")
+        _add_key_fields(out, _key_fields(key.fields))
+        child = group.child(target, path, parent_type, key)
+        self._plan_field(child, parent_type, fld, child.selections, path, None)
+
+    def _choose_target(
+        self, group: _Group, parent_type: str, fld: Field, path: tuple[str, ...]
+    ) -> tuple[str, Key]:
+        info = self.supergraph.types.get(parent_type)
+        candidates = list(self.supergraph.field_graphs(parent_type, fld.name))
+        existing = [c.graph for c in group.children if c.path == path]
+        candidates.sort(key=lambda g: (g not in existing,))
+        for target in candidates:
+            for key in info.resolvable_keys_in(target) if info else ():
+                if self._key_available(parent_type, key, group.graph):
+                    return target, key
+        raise PlanningError(
+            f"cannot plan {parent_type}.{fld.name}: no subgraph that resolves it can be "
+            f"reached from subgraph {self.supergraph.graph_name(group.graph)} through a @key"
+        )
+
+    def _key_available(self, type_name: str, key: Key, graph: str) -> bool:
+        return all(
+            graph in self.supergraph.field_graphs(type_name, f.name)
+            for f in _key_fields(key.fields)
+        )
+
+    # -- schema helpers -----------------------------------------------------------------
+
+    def _field_type(self, parent_type: str, field_name: str) -> GraphQLOutputType:
+        parent = self.schema.get_type(parent_type)
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            raise PlanningError(f"{parent_type} has no fields")
+        field_type: GraphQLOutputType = parent.fields[field_name].type
+        return field_type
+
+    def _is_abstract(self, type_name: str) -> bool:
+        return isinstance(self.schema.get_type(type_name), GraphQLInterfaceType | GraphQLUnionType)
+
+    def _possible_types(self, type_name: str) -> list[str]:
+        named = self.schema.get_type(type_name)
+        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            return [t.name for t in self.schema.get_possible_types(named)]
+        return [type_name]
+
+    def _type_in_graph(self, type_name: str, graph: str) -> bool:
+        info = self.supergraph.types.get(type_name)
+        return info is None or not info.placements or graph in info.graphs
+
+    # -- plan nodes ---------------------------------------------------------------------
+
+    def _node(self, group: _Group) -> PlanNode:
+        fetch = self._fetch(group)
+        node: PlanNode = fetch if group.entity_type is None else Flatten(group.path, fetch)
+        if not group.children:
+            return node
+        children = [self._node(child) for child in group.children]
+        after = children[0] if len(children) == 1 else Parallel(tuple(children))
+        return SequenceNode((node, after))
+
+    def _fetch(self, group: _Group) -> Fetch:
+        self._fetch_count += 1
+        service = self.supergraph.graph_name(group.graph)
+        variables = tuple(
+            name for name, _ in self.operation.variable_definitions if name in group.variables
+        )
+        definitions = [self.operation.variable_definition(name) for name in variables]
+        name = ""
+        if self.operation.name:
+            name = f"{self.operation.name}__{service}__{self._fetch_count - 1}"
+        if group.entity_type is None or group.key is None:
+            header = _operation_header(self.operation.kind, name, definitions)
+            return Fetch(
+                service=service,
+                operation=f"{header}{group.selections.print()}",
+                operation_kind=self.operation.kind,
+                variable_usages=variables,
+            )
+        header = _operation_header("query", name, ["$representations: [_Any!]!", *definitions])
+        body = (
+            f"{{ _entities(representations: $representations) "
+            f"{{ ... on {group.entity_type} {group.selections.print()} }} }}"
+        )
+        representation = Representation(group.entity_type, _key_fields(group.key.fields))
+        return Fetch(
+            service=service,
+            operation=f"{header}{body}",
+            variable_usages=variables,
+            representations=(representation,),
+        )
+
+
+def _operation_header(kind: str, name: str, definitions: list[str]) -> str:
+    if not name and not definitions and kind == "query":
+        return ""
+    args = f"({', '.join(definitions)})" if definitions else ""
+    return f"{kind} {name}{args} ".replace("  ", " ")
+
+
+def _root_fields(selections: tuple[Selection, ...], root_type: str) -> list[Field]:
+    """Root fields in document order, fragments on the root type flattened."""
+    fields: list[Field] = []
+    for selection in selections:
+        match selection:
+            case Field():
+                fields.append(selection)
+            case InlineFragment(type_condition=condition, selections=inner):
+                if condition in (None, root_type):
+                    fields.extend(_root_fields(inner, root_type))
+    return fields
+
+
+def _head(fld: Field) -> str:
+    alias = f"{fld.response_key}: " if fld.alias else ""
+    return f"{alias}{fld.name}{fld.arguments}"
+
+
+def _unwrap(type_: GraphQLOutputType) -> tuple[str, int]:
+    depth = 0
+    current: object = type_
+    while isinstance(current, GraphQLNonNull | GraphQLList):
+        if isinstance(current, GraphQLList):
+            depth += 1
+        current = current.of_type
+    return getattr(current, "name"), depth  # noqa: B009 - named types all have a name
+
+
+@lru_cache(maxsize=1024)
+def _key_fields(field_set: str) -> tuple[KeyField, ...]:
+    """Parse a ``@key``/``@requires`` field set such as ``id org { id }``."""
+    document = parse("{" + field_set + "}")
+    operation = document.definitions[0]
+    selection_set: SelectionSetNode = operation.selection_set  # type: ignore[attr-defined]
+    return _key_selection(selection_set)
+
+
+def _key_selection(selection_set: SelectionSetNode) -> tuple[KeyField, ...]:
+    fields = []
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            inner = _key_selection(node.selection_set) if node.selection_set else ()
+            fields.append(KeyField(node.name.value, inner))
+    return tuple(fields)
+
+
+def _add_key_fields(out: _SelectionBuilder, fields: tuple[KeyField, ...]) -> None:
+    for key_field in fields:
+        if key_field.selections:
+            _add_key_fields(out.branch(key_field.name), key_field.selections)
+        else:
+            out.leaf(key_field.name)
+
+
+def _provided_tree(field_set: str) -> ProvidedTree:
+    def tree(fields: tuple[KeyField, ...]) -> ProvidedTree:
+        return {f.name: tree(f.selections) for f in fields}
+
+    return tree(_key_fields(field_set))

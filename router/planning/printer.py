@@ -1,0 +1,55 @@
+"""Readable text for plans, in the style of Apollo's ``QueryPlan { ... }`` printout.
+
+Tests snapshot this text and ``supergraph plan`` prints it, so it must stay stable.
+"""
+
+from __future__ import annotations
+
+from router.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, QueryPlan, Sequence
+
+_INDENT = "  "
+
+
+def print_plan(plan: QueryPlan) -> str:
+    if plan.node is None:
+        return "QueryPlan {}"
+    return "QueryPlan {\n" + _node(plan.node, 1) + "\n}"
+
+
+def _node(node: PlanNode, depth: int) -> str:
+    pad = _INDENT * depth
+    match node:
+        case Fetch():
+            return _fetch(node, depth)
+        case Flatten(path=path, node=fetch):
+            inner = _fetch(fetch, depth + 1)
+            return f'{pad}Flatten(path: "{".".join(path)}") {{\n{inner}\n{pad}}}'
+        case Sequence(nodes=nodes):
+            body = ",\n".join(_node(n, depth + 1) for n in nodes)
+            return f"{pad}Sequence {{\n{body}\n{pad}}}"
+        case Parallel(nodes=nodes):
+            body = ",\n".join(_node(n, depth + 1) for n in nodes)
+            return f"{pad}Parallel {{\n{body}\n{pad}}}"
+
+
+def _fetch(fetch: Fetch, depth: int) -> str:
+    pad = _INDENT * depth
+    lines = [f'{pad}Fetch(service: "{fetch.service}") {{']
+    if fetch.representations:
+        reps = " ".join(
+            f"... on {r.type_name} {{ {_key_fields(r.fields)} }}" for r in fetch.representations
+        )
+        lines.append(f"{pad}{_INDENT}{{ {reps} }} =>")
+    lines.append(f"{pad}{_INDENT}{fetch.operation}")
+    lines.append(f"{pad}}}")
+    return "\n".join(lines)
+
+
+def _key_fields(fields: tuple[KeyField, ...]) -> str:
+    parts = []
+    for field in fields:
+        if field.selections:
+            parts.append(f"{field.name} {{ {_key_fields(field.selections)} }}")
+        else:
+            parts.append(field.name)
+    return " ".join(parts)

@@ -1,0 +1,191 @@
+"""Read a Federation 2 supergraph (link/v1.0 + join/v0.3-v0.5) into a :class:`Supergraph`.
+
+The join directives say, per subgraph, which types (``@join__type``) and fields
+(``@join__field``) it defines; ``@join__graph`` on the ``join__Graph`` enum names each subgraph
+and its URL. Spec names may be renamed through ``@link(as:)``; we honour that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    BooleanValueNode,
+    DirectiveNode,
+    DocumentNode,
+    EnumTypeDefinitionNode,
+    EnumValueNode,
+    InterfaceTypeDefinitionNode,
+    ObjectTypeDefinitionNode,
+    SchemaDefinitionNode,
+    StringValueNode,
+    TypeDefinitionNode,
+    TypeExtensionNode,
+    build_ast_schema,
+    parse,
+)
+from graphql.error import GraphQLError
+
+from router.errors import SupergraphError
+from router.supergraph.api_schema import SpecNames, build_api_schema
+from router.supergraph.model import (
+    FieldInfo,
+    FieldPlacement,
+    Graph,
+    Key,
+    Supergraph,
+    TypeInfo,
+    TypePlacement,
+)
+
+_SUPPORTED_JOIN = ("v0.3", "v0.4", "v0.5")
+
+
+def parse_supergraph(sdl: str) -> Supergraph:
+    """Parse supergraph SDL; raise ``SupergraphError`` if it is not a usable supergraph."""
+    try:
+        document = parse(sdl)
+    except GraphQLError as exc:
+        raise SupergraphError(f"supergraph SDL does not parse: {exc.message}") from exc
+    names = _spec_names(document)
+    try:
+        schema = build_ast_schema(document, assume_valid_sdl=True)
+    except (GraphQLError, TypeError) as exc:
+        raise SupergraphError(f"supergraph SDL does not build: {exc}") from exc
+    graphs = _graphs(document, names)
+    types = _types(document, names)
+    return Supergraph(
+        schema=schema,
+        api_schema=build_api_schema(document, names),
+        graphs=graphs,
+        types=types,
+    )
+
+
+def _spec_names(document: DocumentNode) -> SpecNames:
+    join = link = inaccessible = None
+    for definition in document.definitions:
+        if not isinstance(definition, SchemaDefinitionNode):
+            continue
+        for directive in definition.directives or ():
+            if directive.name.value != "link" and not directive.name.value.endswith("__link"):
+                continue
+            args = _arguments(directive)
+            url = str(args.get("url", ""))
+            alias = args.get("as")
+            spec, _, version = url.rstrip("/").rpartition("/")
+            spec_name = spec.rsplit("/", 1)[-1]
+            prefix = str(alias) if alias else spec_name
+            if spec_name == "join":
+                if version not in _SUPPORTED_JOIN:
+                    raise SupergraphError(f"unsupported join spec version {version}")
+                join = prefix
+            elif spec_name == "link":
+                link = prefix
+            elif spec_name == "inaccessible":
+                inaccessible = prefix
+    if join is None:
+        raise SupergraphError("not a supergraph: no @link to the join spec")
+    return SpecNames(join=join, link=link or "link", inaccessible=inaccessible)
+
+
+def _graphs(document: DocumentNode, names: SpecNames) -> dict[str, Graph]:
+    enum_name = f"{names.join}__Graph"
+    graphs: dict[str, Graph] = {}
+    for definition in document.definitions:
+        if isinstance(definition, EnumTypeDefinitionNode) and definition.name.value == enum_name:
+            for value in definition.values or ():
+                for directive in _directives(value.directives, f"{names.join}__graph"):
+                    args = _arguments(directive)
+                    graphs[value.name.value] = Graph(
+                        id=value.name.value, name=str(args["name"]), url=str(args.get("url", ""))
+                    )
+    if not graphs:
+        raise SupergraphError(f"not a supergraph: enum {enum_name} has no graphs")
+    return graphs
+
+
+@dataclass
+class _TypeBuilder:
+    placements: list[TypePlacement]
+    fields: dict[str, FieldInfo]
+
+
+def _types(document: DocumentNode, names: SpecNames) -> dict[str, TypeInfo]:
+    builders: dict[str, _TypeBuilder] = {}
+    join_type, join_field = f"{names.join}__type", f"{names.join}__field"
+    for definition in document.definitions:
+        if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
+            continue
+        name = definition.name.value
+        builder = builders.setdefault(name, _TypeBuilder([], {}))
+        by_graph: dict[str, list[Key]] = {}
+        flags: dict[str, tuple[bool, bool]] = {}
+        for directive in _directives(definition.directives, join_type):
+            args = _arguments(directive)
+            graph = str(args["graph"])
+            keys = by_graph.setdefault(graph, [])
+            if "key" in args and args["key"] is not None:
+                keys.append(Key(graph, str(args["key"]), bool(args.get("resolvable", True))))
+            extension, interface_object = flags.get(graph, (False, False))
+            flags[graph] = (
+                extension or bool(args.get("extension", False)),
+                interface_object or bool(args.get("isInterfaceObject", False)),
+            )
+        for graph, keys in by_graph.items():
+            extension, interface_object = flags[graph]
+            builder.placements.append(
+                TypePlacement(graph, tuple(keys), extension, interface_object)
+            )
+        if isinstance(definition, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
+            for field_node in definition.fields or ():
+                found = (
+                    _field_placement(d) for d in _directives(field_node.directives, join_field)
+                )
+                placements = tuple(p for p in found if p is not None)
+                builder.fields[field_node.name.value] = FieldInfo(
+                    name, field_node.name.value, placements
+                )
+    return {
+        name: TypeInfo(name, tuple(b.placements), dict(b.fields)) for name, b in builders.items()
+    }
+
+
+def _field_placement(directive: DirectiveNode) -> FieldPlacement | None:
+    args = _arguments(directive)
+    if args.get("graph") is None:
+        return None
+    return FieldPlacement(
+        graph=str(args["graph"]),
+        requires=_optional_str(args.get("requires")),
+        provides=_optional_str(args.get("provides")),
+        external=bool(args.get("external", False)),
+        override=_optional_str(args.get("override")),
+        used_overridden=bool(args.get("usedOverridden", False)),
+    )
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _directives(nodes: Any, name: str) -> list[DirectiveNode]:
+    return [d for d in nodes or () if d.name.value == name]
+
+
+def _arguments(directive: DirectiveNode) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for argument in directive.arguments or ():
+        node = argument.value
+        if isinstance(node, StringValueNode | EnumValueNode | BooleanValueNode):
+            values[argument.name.value] = node.value
+        else:
+            values[argument.name.value] = None
+    return values
+
+
+def load_supergraph(path: str) -> Supergraph:
+    """Read and parse a supergraph file."""
+    with open(path, encoding="utf-8") as handle:
+        return parse_supergraph(handle.read())

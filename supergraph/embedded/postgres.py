@@ -1,0 +1,52 @@
+"""Embedded Postgres from the ``pgserver`` wheel: one server, one database per service.
+
+Real Postgres 16 with no root and no Docker. It listens on a Unix socket inside the data
+folder, so two runs with different folders never collide on a port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pgserver
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A pgserver instance kept in ``data_dir``; data survives restarts."""
+
+    data_dir: Path
+    _server: Any = None
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+
+    @property
+    def socket_dir(self) -> str:
+        """The folder of the server's Unix socket (pgserver picks it; it may be short-pathed)."""
+        uri: str = self._server.get_uri()
+        return uri.split("host=", 1)[1].split("&", 1)[0]
+
+    def create_database(self, name: str) -> None:
+        """Create ``name`` unless it exists (idempotent across restarts)."""
+        exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
+        if "(1 row)" not in exists:
+            self._server.psql(f'CREATE DATABASE "{name}";')
+
+    def url(self, database: str) -> str:
+        """SQLAlchemy asyncpg URL for ``database`` over the Unix socket."""
+        return f"postgresql+asyncpg://postgres@/{database}?host={quote(self.socket_dir)}"
+
+    def is_running(self) -> bool:
+        """Whether the postmaster is alive (the dev supervisor watches it like its children)."""
+        return self._server is not None and bool(self._server.get_postmaster_info().is_running())
+
+    def stop(self) -> None:
+        """Stop the server cleanly (a fast shutdown: committed data is kept)."""
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None

@@ -1,0 +1,113 @@
+"""Entity jumps: fields of an entity owned by another subgraph are fetched via ``_entities``."""
+
+from __future__ import annotations
+
+import pytest
+
+from router.errors import PlanningError
+from tests.router.planning.harness import dedent, plan_text
+
+
+def test_single_subgraph_query_is_one_fetch() -> None:
+    assert plan_text("accounts", "{ me { id email } }") == dedent(
+        """
+        QueryPlan {
+          Fetch(service: "identity") {
+            { me { id email } }
+          }
+        }
+        """
+    )
+
+
+def test_field_of_another_subgraph_is_an_entity_fetch_after_the_root_fetch() -> None:
+    assert plan_text("accounts", "{ me { id email profile { displayName } } }") == dedent(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "identity") {
+              { me { id email __typename } }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "profiles") {
+                { ... on User { id } } =>
+                query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { profile { displayName } } } }
+              }
+            }
+          }
+        }
+        """
+    )
+
+
+def test_list_paths_walk_items_and_aliases_are_kept() -> None:
+    plan = plan_text("accounts", "query Team { users { p: profile { bio } } }")
+    assert 'Flatten(path: "users.@")' in plan
+    assert "query Team__profiles__1($representations: [_Any!]!)" in plan
+    assert "p: profile { bio }" in plan
+    assert "query Team__identity__0 { users { __typename id } }" in plan
+
+
+def test_fields_going_to_the_same_subgraph_at_one_path_share_a_fetch() -> None:
+    plan = plan_text("accounts", "{ me { profile { displayName } again: profile { bio } } }")
+    assert plan.count('Fetch(service: "profiles")') == 1
+    assert "profile { displayName } again: profile { bio }" in plan
+
+
+def test_fragments_are_inlined_and_skipped_fields_never_fetched() -> None:
+    query = """
+      query ($withProfile: Boolean!) { me { ...F } }
+      fragment F on User { id profile @include(if: $withProfile) { displayName } }
+    """
+    assert 'service: "profiles"' in plan_text("accounts", query, {"withProfile": True})
+    assert plan_text("accounts", query, {"withProfile": False}) == dedent(
+        """
+        QueryPlan {
+          Fetch(service: "identity") {
+            { me { id } }
+          }
+        }
+        """
+    )
+
+
+def test_variables_go_only_to_the_fetches_that_use_them() -> None:
+    plan = plan_text(
+        "accounts",
+        "mutation ($name: String!) { updateProfile(displayName: $name) { bio } }",
+    )
+    assert "mutation ($name: String!) { updateProfile(displayName: $name) { bio } }" in plan
+
+
+def test_mutations_run_in_document_order() -> None:
+    plan = plan_text(
+        "accounts",
+        """mutation {
+          a: updateProfile(displayName: "a") { bio }
+          login(email: "e", password: "p") { accessToken }
+          b: updateProfile(displayName: "b") { bio }
+        }""",
+    )
+    services = [line.strip() for line in plan.splitlines() if "Fetch(service" in line]
+    assert services == [
+        'Fetch(service: "profiles") {',
+        'Fetch(service: "identity") {',
+        'Fetch(service: "profiles") {',
+    ]
+    assert plan.splitlines()[1].strip() == "Sequence {"
+
+
+def test_root_fields_of_different_subgraphs_run_in_parallel() -> None:
+    plan = plan_text("accounts", "{ me { id } topProfiles { displayName } }")
+    assert plan.splitlines()[1].strip() == "Parallel {"
+
+
+def test_introspection_only_needs_no_fetch() -> None:
+    assert plan_text("accounts", "{ __typename __schema { queryType { name } } }") == (
+        "QueryPlan {}"
+    )
+
+
+def test_unreachable_field_is_a_planning_error() -> None:
+    with pytest.raises(PlanningError, match=r"Orphan\.secret"):
+        plan_text("accounts", "{ orphan { secret } }")
