@@ -79,10 +79,17 @@ def _compose(args: argparse.Namespace) -> int:
     from router.settings import RouterSettings
     from schema.composition import compose_from_config
     from schema.config import load_supergraph_config
+    from schema.errors import SchemaError
 
-    config = load_supergraph_config(args.config)
     secret = RouterSettings().internal_secret
-    result = asyncio.run(compose_from_config(config, internal_secret=secret))
+    try:
+        config = load_supergraph_config(args.config)
+        result = asyncio.run(compose_from_config(config, internal_secret=secret))
+    except SchemaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for hint in result.hints:
+        print(f"hint[{hint.code}]: {hint.message}", file=sys.stderr)
     for error in result.errors:
         print(f"error[{error.code}]: {error.message}", file=sys.stderr)
     if result.supergraph_sdl is None:

@@ -1,106 +1,133 @@
-"""The API schema: what clients see of a supergraph.
+"""The API schema: what clients see of a supergraph, and what breaking changes are about.
 
-It is the supergraph minus the federation machinery (``@link``, ``join__*``, ``link__*``) and
-minus everything marked ``@inaccessible``. Clients validate and introspect against it.
+It is the supergraph without the machinery of the specs it ``@link``s (``join__*``,
+``link__*``, ``@tag``, ``@authenticated``... under whatever names the links give them) and
+without every element marked ``@inaccessible``. Works on any standard supergraph.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from graphql import (
-    REMOVE,
+    ConstDirectiveNode,
+    DefinitionNode,
     DirectiveDefinitionNode,
-    DirectiveNode,
     DocumentNode,
     EnumTypeDefinitionNode,
+    EnumValueDefinitionNode,
+    FieldDefinitionNode,
     GraphQLSchema,
-    Node,
-    ScalarTypeDefinitionNode,
+    InputObjectTypeDefinitionNode,
+    InputValueDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    ObjectTypeDefinitionNode,
     SchemaDefinitionNode,
     TypeDefinitionNode,
-    TypeExtensionNode,
-    Visitor,
+    UnionTypeDefinitionNode,
     build_ast_schema,
-    visit,
 )
-from graphql.language import NamedTypeNode
+from graphql.language import Node
+
+_N = TypeVar("_N", bound=Node)
+_Value = TypeVar("_Value", InputValueDefinitionNode, EnumValueDefinitionNode)
 
 
 @dataclass(frozen=True, slots=True)
 class SpecNames:
-    """The prefixes the supergraph uses for the specs it links (``as:`` may rename them)."""
+    """How a supergraph names the specs it links (``as:`` and ``import:`` may rename them)."""
 
     join: str
     link: str = "link"
     inaccessible: str | None = None
+    prefixes: tuple[str, ...] = ()
+    """Namespaces of every linked spec (``join``, ``tag``, ``authenticated``...)."""
+    imported: frozenset[str] = frozenset()
+    """Names imported from linked specs without a namespace."""
+
+    def owns(self, name: str) -> bool:
+        """Whether ``name`` belongs to a linked spec, not to the graph's own schema."""
+        if name in self.imported or name == self.link or name == self.join:
+            return True
+        return any(name == p or name.startswith(f"{p}__") for p in (*self.prefixes, self.link))
 
 
 def build_api_schema(document: DocumentNode, names: SpecNames) -> GraphQLSchema:
-    """Strip federation machinery and ``@inaccessible`` elements, then build the schema."""
-    machinery = _machinery_prefixes(names)
-    inaccessible_types = _inaccessible_type_names(document, names)
-    stripped = visit(document, _Stripper(machinery, names.inaccessible, inaccessible_types))
-    return build_ast_schema(stripped, assume_valid_sdl=True)
+    """Build the client-facing schema of a parsed supergraph."""
+    return build_ast_schema(api_schema_document(document, names), assume_valid_sdl=True)
 
 
-def _machinery_prefixes(names: SpecNames) -> tuple[str, ...]:
-    return (f"{names.join}__", f"{names.link}__")
-
-
-def _is_inaccessible(node: Any, inaccessible: str | None) -> bool:
-    if inaccessible is None:
-        return False
-    return any(d.name.value == inaccessible for d in getattr(node, "directives", None) or ())
-
-
-def _inaccessible_type_names(document: DocumentNode, names: SpecNames) -> frozenset[str]:
-    return frozenset(
+def api_schema_document(supergraph: DocumentNode, names: SpecNames) -> DocumentNode:
+    """The supergraph document with spec machinery and inaccessible elements removed."""
+    hidden = {
         d.name.value
-        for d in document.definitions
-        if isinstance(d, TypeDefinitionNode | TypeExtensionNode)
-        and _is_inaccessible(d, names.inaccessible)
+        for d in supergraph.definitions
+        if isinstance(d, TypeDefinitionNode) and _hidden(d, names)
+    }
+    kept: list[DefinitionNode] = []
+    for definition in supergraph.definitions:
+        if isinstance(definition, SchemaDefinitionNode):
+            kept.append(_rebuild(definition, directives=()))
+        elif isinstance(definition, DirectiveDefinitionNode):
+            if not names.owns(definition.name.value):
+                kept.append(definition)
+        elif isinstance(definition, TypeDefinitionNode):
+            if definition.name.value not in hidden:
+                kept.append(_strip_type(definition, names, hidden))
+        else:
+            kept.append(definition)
+    return DocumentNode(definitions=tuple(kept))
+
+
+def _hidden(node: Node, names: SpecNames) -> bool:
+    name = getattr(getattr(node, "name", None), "value", "")
+    if isinstance(node, TypeDefinitionNode) and names.owns(name):
+        return True
+    applied: tuple[ConstDirectiveNode, ...] = getattr(node, "directives", None) or ()
+    return names.inaccessible is not None and any(
+        d.name.value == names.inaccessible for d in applied
     )
 
 
-class _Stripper(Visitor):
-    """Removes spec directives and types, and inaccessible elements, from the supergraph AST."""
-
-    def __init__(
-        self, machinery: tuple[str, ...], inaccessible: str | None, hidden_types: frozenset[str]
-    ) -> None:
-        super().__init__()
-        self.machinery = machinery
-        self.inaccessible = inaccessible
-        self.hidden_types = hidden_types
-        self.spec_directives = {"link", "inaccessible", "tag"} | (
-            {inaccessible} if inaccessible else set()
+def _strip_type(node: TypeDefinitionNode, names: SpecNames, hidden: set[str]) -> TypeDefinitionNode:
+    changes: dict[str, object] = {"directives": _directives(node, names)}
+    if isinstance(node, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
+        changes["interfaces"] = tuple(
+            i for i in node.interfaces or () if i.name.value not in hidden
         )
+        changes["fields"] = tuple(
+            _strip_field(f, names) for f in node.fields or () if not _hidden(f, names)
+        )
+    elif isinstance(node, InputObjectTypeDefinitionNode):
+        changes["fields"] = tuple(
+            _strip_value(f, names) for f in node.fields or () if not _hidden(f, names)
+        )
+    elif isinstance(node, UnionTypeDefinitionNode):
+        changes["types"] = tuple(t for t in node.types or () if t.name.value not in hidden)
+    elif isinstance(node, EnumTypeDefinitionNode):
+        changes["values"] = tuple(
+            _strip_value(v, names) for v in node.values or () if not _hidden(v, names)
+        )
+    return _rebuild(node, **changes)
 
-    def _is_spec_name(self, name: str) -> bool:
-        return name.startswith(self.machinery) or name in self.spec_directives
 
-    def enter_schema_definition(self, node: SchemaDefinitionNode, *_: Any) -> Any:
-        return None
+def _strip_field(node: FieldDefinitionNode, names: SpecNames) -> FieldDefinitionNode:
+    arguments = tuple(_strip_value(a, names) for a in node.arguments or () if not _hidden(a, names))
+    return _rebuild(node, directives=_directives(node, names), arguments=arguments)
 
-    def enter_directive_definition(self, node: DirectiveDefinitionNode, *_: Any) -> Any:
-        name = node.name.value
-        return REMOVE if self._is_spec_name(name) or name.startswith("federation__") else None
 
-    def enter_directive(self, node: DirectiveNode, *_: Any) -> Any:
-        return REMOVE if self._is_spec_name(node.name.value) else None
+def _strip_value(node: _Value, names: SpecNames) -> _Value:
+    return _rebuild(node, directives=_directives(node, names))
 
-    def enter(self, node: Node, *_: Any) -> Any:
-        if isinstance(node, ScalarTypeDefinitionNode | EnumTypeDefinitionNode) and (
-            node.name.value.startswith(self.machinery)
-        ):
-            return REMOVE
-        if isinstance(node, TypeDefinitionNode | TypeExtensionNode):
-            if node.name.value in self.hidden_types:
-                return REMOVE
-        elif _is_inaccessible(node, self.inaccessible):
-            return REMOVE
-        if isinstance(node, NamedTypeNode) and node.name.value in self.hidden_types:
-            return REMOVE  # a union member or implemented interface that is inaccessible
-        return None
+
+def _directives(node: Node, names: SpecNames) -> tuple[ConstDirectiveNode, ...]:
+    applied: tuple[ConstDirectiveNode, ...] = getattr(node, "directives", None) or ()
+    return tuple(d for d in applied if not names.owns(d.name.value))
+
+
+def _rebuild(node: _N, **changes: object) -> _N:
+    """A copy of ``node`` with some attributes replaced."""
+    attributes = {key: getattr(node, key) for key in node.keys if key != "kind"}
+    attributes.update(changes)
+    return type(node)(**attributes)

@@ -17,11 +17,14 @@ from graphql import (
     EnumTypeDefinitionNode,
     EnumValueNode,
     InterfaceTypeDefinitionNode,
+    ListValueNode,
     ObjectTypeDefinitionNode,
+    ObjectValueNode,
     SchemaDefinitionNode,
     StringValueNode,
     TypeDefinitionNode,
     TypeExtensionNode,
+    ValueNode,
     build_ast_schema,
     parse,
 )
@@ -64,19 +67,27 @@ def parse_supergraph(sdl: str) -> Supergraph:
 
 
 def _spec_names(document: DocumentNode) -> SpecNames:
+    """Read the schema's ``@link``s: which prefix each spec uses, and what it imports."""
     join = link = inaccessible = None
+    prefixes: list[str] = []
+    imported: set[str] = set()
     for definition in document.definitions:
         if not isinstance(definition, SchemaDefinitionNode):
             continue
         for directive in definition.directives or ():
-            if directive.name.value != "link" and not directive.name.value.endswith("__link"):
+            if directive.name.value != "link":
                 continue
-            args = _arguments(directive)
-            url = str(args.get("url", ""))
+            args = {a.name.value: a.value for a in directive.arguments or ()}
+            url = args.get("url")
             alias = args.get("as")
-            spec, _, version = url.rstrip("/").rpartition("/")
+            if not isinstance(url, StringValueNode):
+                continue
+            spec, _, version = url.value.rstrip("/").rpartition("/")
             spec_name = spec.rsplit("/", 1)[-1]
-            prefix = str(alias) if alias else spec_name
+            prefix = alias.value if isinstance(alias, StringValueNode) else spec_name
+            prefixes.append(prefix)
+            imports = dict(_imports(args.get("import")))
+            imported.update(imports.values())
             if spec_name == "join":
                 if version not in _SUPPORTED_JOIN:
                     raise SupergraphError(f"unsupported join spec version {version}")
@@ -84,10 +95,34 @@ def _spec_names(document: DocumentNode) -> SpecNames:
             elif spec_name == "link":
                 link = prefix
             elif spec_name == "inaccessible":
-                inaccessible = prefix
+                inaccessible = imports.get("inaccessible", prefix)
     if join is None:
         raise SupergraphError("not a supergraph: no @link to the join spec")
-    return SpecNames(join=join, link=link or "link", inaccessible=inaccessible)
+    return SpecNames(
+        join=join,
+        link=link or "link",
+        inaccessible=inaccessible,
+        prefixes=tuple(prefixes),
+        imported=frozenset(imported),
+    )
+
+
+def _imports(value: ValueNode | None) -> list[tuple[str, str]]:
+    """``import:`` entries as (name in the spec, local name), without ``@``."""
+    items = value.values if isinstance(value, ListValueNode) else ()
+    found = []
+    for item in items:
+        if isinstance(item, StringValueNode):
+            name = item.value.removeprefix("@")
+            found.append((name, name))
+        elif isinstance(item, ObjectValueNode):
+            fields = {f.name.value: f.value for f in item.fields}
+            name_node, alias_node = fields.get("name"), fields.get("as")
+            if isinstance(name_node, StringValueNode):
+                name = name_node.value.removeprefix("@")
+                local = alias_node.value if isinstance(alias_node, StringValueNode) else name
+                found.append((name, local.removeprefix("@")))
+    return found
 
 
 def _graphs(document: DocumentNode, names: SpecNames) -> dict[str, Graph]:

@@ -1,0 +1,146 @@
+"""Composition errors and hints: values with stable codes, never exceptions.
+
+Composition reports every problem it finds instead of stopping at the first, so each stage
+returns its findings next to its output. The codes are Apollo Federation's (the same strings
+``rover`` and The Guild's composer print), so a message from this composer can be looked up in
+their documentation. This module is the one registry of codes: add a code here, with the
+sentence that documents it, before a stage may report it.
+
+    SchemaError                      raised, not reported: the inputs could not even be read
+     └── SchemaSourceError           a subgraph's SDL file or endpoint is unavailable
+    CompositionError / CompositionHint   reported as values in ``CompositionResult``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Stable codes of composition errors; the value is the code, the doc says when."""
+
+    INVALID_GRAPHQL = "INVALID_GRAPHQL"
+    INVALID_LINK_IDENTIFIER = "INVALID_LINK_IDENTIFIER"
+    INVALID_LINK_DIRECTIVE_USAGE = "INVALID_LINK_DIRECTIVE_USAGE"
+    UNKNOWN_FEDERATION_LINK_VERSION = "UNKNOWN_FEDERATION_LINK_VERSION"
+    UNSUPPORTED_FEATURE = "UNSUPPORTED_FEATURE"
+    INVALID_SUBGRAPH_NAME = "INVALID_SUBGRAPH_NAME"
+    KEY_INVALID_FIELDS = "KEY_INVALID_FIELDS"
+    PROVIDES_INVALID_FIELDS = "PROVIDES_INVALID_FIELDS"
+    REQUIRES_INVALID_FIELDS = "REQUIRES_INVALID_FIELDS"
+    NO_QUERIES = "NO_QUERIES"
+    TYPE_KIND_MISMATCH = "TYPE_KIND_MISMATCH"
+    FIELD_TYPE_MISMATCH = "FIELD_TYPE_MISMATCH"
+    INVALID_FIELD_SHARING = "INVALID_FIELD_SHARING"
+    ENUM_VALUE_MISMATCH = "ENUM_VALUE_MISMATCH"
+    AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE = "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE"
+    REFERENCED_INACCESSIBLE = "REFERENCED_INACCESSIBLE"
+    EXTENSION_WITH_NO_BASE = "EXTENSION_WITH_NO_BASE"
+    ONLY_INACCESSIBLE_CHILDREN = "ONLY_INACCESSIBLE_CHILDREN"
+
+    @property
+    def doc(self) -> str:
+        return _ERROR_DOCS[self]
+
+
+_ERROR_DOCS: dict[ErrorCode, str] = {
+    ErrorCode.INVALID_GRAPHQL: (
+        "A subgraph schema is not valid GraphQL: it does not parse, or it breaks a rule of "
+        "the type system (an unknown type, a duplicate definition, a misused directive...)."
+    ),
+    ErrorCode.INVALID_LINK_IDENTIFIER: "A @link url is not a valid feature url.",
+    ErrorCode.INVALID_LINK_DIRECTIVE_USAGE: (
+        "A @link is misused: the same feature linked twice, or an unknown element imported."
+    ),
+    ErrorCode.UNKNOWN_FEDERATION_LINK_VERSION: "The federation spec version is not known.",
+    ErrorCode.UNSUPPORTED_FEATURE: (
+        "A subgraph uses a federation feature this composer does not implement yet; it is "
+        "refused rather than silently dropped from the supergraph."
+    ),
+    ErrorCode.INVALID_SUBGRAPH_NAME: "A subgraph name is empty or reserved.",
+    ErrorCode.KEY_INVALID_FIELDS: "The fields argument of a @key does not select valid fields.",
+    ErrorCode.PROVIDES_INVALID_FIELDS: (
+        "The fields argument of a @provides does not select valid fields of the field's type."
+    ),
+    ErrorCode.REQUIRES_INVALID_FIELDS: (
+        "The fields argument of a @requires does not select valid fields of the parent type."
+    ),
+    ErrorCode.NO_QUERIES: "No subgraph defines a query root type with fields.",
+    ErrorCode.TYPE_KIND_MISMATCH: (
+        "A type has the same name but a different kind (object, interface, enum...) in two "
+        "subgraphs."
+    ),
+    ErrorCode.FIELD_TYPE_MISMATCH: (
+        "A field has incompatible types in different subgraphs (not just a different nullability)."
+    ),
+    ErrorCode.INVALID_FIELD_SHARING: (
+        "A field is resolved by several subgraphs but is not marked @shareable in all of them."
+    ),
+    ErrorCode.ENUM_VALUE_MISMATCH: (
+        "An enum used both as input and as output has different values in different subgraphs."
+    ),
+    ErrorCode.AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE: (
+        "@authenticated, @requiresScopes or @policy is applied to an interface, an interface"
+        " field or an @interfaceObject; they belong on the implementations, and composition"
+        " copies them up to the interface."
+    ),
+    ErrorCode.EXTENSION_WITH_NO_BASE: (
+        "An object type is only ever extended (extend type / @extends), never defined."
+    ),
+    ErrorCode.REFERENCED_INACCESSIBLE: (
+        "An @inaccessible type is used by a field or argument that is not @inaccessible."
+    ),
+    ErrorCode.ONLY_INACCESSIBLE_CHILDREN: (
+        "A type in the API schema has only @inaccessible fields (or values)."
+    ),
+}
+
+
+class HintCode(Enum):
+    """Stable codes of composition hints: composition succeeded but something looks odd."""
+
+    INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE = "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE"
+
+    @property
+    def doc(self) -> str:
+        return _HINT_DOCS[self]
+
+
+_HINT_DOCS: dict[HintCode, str] = {
+    HintCode.INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE: (
+        "A field has different but compatible types across subgraphs (one non-null, another "
+        "nullable); the supergraph uses the most general one."
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompositionError:
+    """One reason composition failed. ``subgraph`` is set when one subgraph is to blame."""
+
+    kind: ErrorCode
+    message: str
+    subgraph: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.kind.value
+
+
+@dataclass(frozen=True, slots=True)
+class CompositionHint:
+    """Something worth a look in a composition that succeeded."""
+
+    kind: HintCode
+    message: str
+    coordinate: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.kind.value
+
+
+def subgraph_error(code: ErrorCode, subgraph: str, message: str) -> CompositionError:
+    """An error about one subgraph; its message starts with ``[name]`` as rover prints it."""
+    return CompositionError(code, f"[{subgraph}] {message}", subgraph)

@@ -1,0 +1,49 @@
+"""Validation rules over the merged supergraph, one rule per module, run in this order.
+
+Each rule reads the ``SupergraphState`` and yields errors and hints; none changes it. The
+order is the order in which a reader wants to hear about problems: the shape of the graph
+first (kinds, a query root), then fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from schema.composition.errors import CompositionError, CompositionHint
+from schema.composition.merge.state import SupergraphState
+from schema.composition.rules import (
+    enum_values,
+    extensions,
+    field_sharing,
+    field_types,
+    inaccessible,
+    query_root,
+    type_kinds,
+)
+
+Finding = CompositionError | CompositionHint
+Rule = Callable[[SupergraphState], Iterable[Finding]]
+
+RULES: tuple[Rule, ...] = (
+    query_root.check,
+    type_kinds.check,
+    extensions.check,
+    field_types.check,
+    enum_values.check,
+    field_sharing.check,
+    inaccessible.check,
+)
+
+
+def validate_supergraph(
+    state: SupergraphState, rules: Iterable[Rule] = RULES
+) -> tuple[list[CompositionError], list[CompositionHint]]:
+    errors: list[CompositionError] = []
+    hints: list[CompositionHint] = []
+    for rule in rules:
+        for finding in rule(state):
+            if isinstance(finding, CompositionError):
+                errors.append(finding)
+            else:
+                hints.append(finding)
+    return errors, hints

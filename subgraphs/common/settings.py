@@ -1,0 +1,51 @@
+"""Typed settings every subgraph reads from its environment when its app is built.
+
+Settings are read when the service starts (``ServiceSettings()``), never at import, so tests
+and tools build them explicitly. Defaults are safe for development; the shared internal
+secret's development default is refused in production.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from router.edge.internal_claims import DEVELOPMENT_SECRET
+
+Environment = Literal["development", "production"]
+MIN_SECRET_LENGTH = 32
+"""HS256 wants a key at least as long as its 256-bit hash."""
+
+
+class ServiceSettings(BaseSettings):
+    """What every subgraph needs: its database, the router's secret, where Kafka is."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    database_url: str
+    """SQLAlchemy asyncpg URL of this subgraph's own database."""
+    internal_secret: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    """HS256 secret shared with the router for the ``x-supergraph-claims`` header."""
+    environment: Environment = "development"
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+
+    @classmethod
+    def from_environment(cls) -> Self:
+        """Read the settings from the environment (what ``python -m subgraphs.<name>`` does)."""
+        return cls()  # type: ignore[call-arg]  # required fields come from the environment
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @model_validator(mode="after")
+    def _refuse_development_secret_in_production(self) -> Self:
+        secret = self.internal_secret.get_secret_value()
+        if self.production and (secret == DEVELOPMENT_SECRET or len(secret) < MIN_SECRET_LENGTH):
+            raise ValueError(
+                f"INTERNAL_SECRET must be a real secret of at least {MIN_SECRET_LENGTH} "
+                "characters in production"
+            )
+        return self

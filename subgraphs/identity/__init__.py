@@ -1,0 +1,1 @@
+"""The identity subgraph: accounts, password login, JWT access and refresh tokens, JWKS."""

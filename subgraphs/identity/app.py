@@ -1,0 +1,67 @@
+"""Builds identity's app from its settings, and describes the service to the runner."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from subgraphs.common.app import create_app
+from subgraphs.common.database import Database
+from subgraphs.common.service import ServiceSpec
+from subgraphs.identity.accounts import Accounts
+from subgraphs.identity.credentials import Passwords
+from subgraphs.identity.keys import load_signing_key
+from subgraphs.identity.schema import schema
+from subgraphs.identity.settings import IdentitySettings
+from subgraphs.identity.tokens import AccessTokens
+
+NAME = "identity"
+
+
+def jwks_router(tokens: AccessTokens) -> APIRouter:
+    """``GET /.well-known/jwks.json``: the public key the router verifies access tokens with."""
+    router = APIRouter()
+    jwks = tokens.jwks()
+
+    @router.get("/.well-known/jwks.json")
+    async def get_jwks() -> dict[str, Any]:
+        return jwks
+
+    return router
+
+
+def build_app(settings: IdentitySettings) -> FastAPI:
+    key = load_signing_key(settings.jwt_private_key_file, create_if_missing=not settings.production)
+    tokens = AccessTokens(
+        key=key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    database = Database(settings.database_url)
+    accounts = Accounts(
+        database,
+        Passwords(),
+        tokens,
+        refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+    )
+    return create_app(
+        NAME,
+        schema,
+        settings,
+        services=accounts,
+        database=database,
+        routers=[jwks_router(tokens)],
+    )
+
+
+SERVICE = ServiceSpec(
+    name=NAME,
+    default_port=4001,
+    migrations=Path(__file__).parent / "migrations",
+    load_settings=IdentitySettings.from_environment,
+    build_app=build_app,
+)

@@ -1,0 +1,27 @@
+"""Identity's settings: the shared ones plus the token signing key and lifetimes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Self
+
+from pydantic import model_validator
+
+from subgraphs.common.settings import ServiceSettings
+
+DEVELOPMENT_KEY_FILE = Path(".data/identity/jwt-private-key.pem")
+
+
+class IdentitySettings(ServiceSettings):
+    jwt_private_key_file: Path = DEVELOPMENT_KEY_FILE
+    """PEM RSA private key signing access tokens; generated here in development if missing."""
+    jwt_issuer: str = "supergraph-identity"
+    jwt_audience: str = "supergraph"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 2_592_000
+
+    @model_validator(mode="after")
+    def _require_key_file_in_production(self) -> Self:
+        if self.production and "jwt_private_key_file" not in self.model_fields_set:
+            raise ValueError("JWT_PRIVATE_KEY_FILE must be set in production")
+        return self

@@ -1,0 +1,1 @@
+"""The profiles subgraph: display name, bio and avatar; extends identity's ``User``."""
