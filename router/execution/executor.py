@@ -17,6 +17,7 @@ import orjson
 
 from router.errors import SUBREQUEST_MALFORMED_RESPONSE, error_entry
 from router.planning.plan import (
+    BatchFetch,
     Fetch,
     Flatten,
     KeyField,
@@ -68,6 +69,8 @@ class PlanExecutor:
                 await self._root_fetch(node, state, variables, headers)
             case Flatten(path=path, node=fetch):
                 await self._entity_fetch(path, fetch, state, variables, headers)
+            case BatchFetch():
+                await self._batch_fetch(node, state, variables, headers)
             case Sequence(nodes=nodes):
                 for child in nodes:
                     await self._run(child, state, variables, headers)
@@ -99,46 +102,32 @@ class PlanExecutor:
         variables: Mapping[str, Any],
         headers: Mapping[str, str],
     ) -> None:
-        targets: list[tuple[dict[str, Any], Path]] = []
-        _collect(state.data, path, [], targets)
-        representations: list[dict[str, Any]] = []
-        owners: list[list[tuple[dict[str, Any], Path]]] = []
-        seen: dict[bytes, int] = {}
-        for obj, obj_path in targets:
-            representation = _representation(obj, fetch.representations)
-            if representation is None:
-                continue
-            identity = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
-            index = seen.get(identity)
-            if index is None:
-                seen[identity] = index = len(representations)
-                representations.append(representation)
-                owners.append([])
-            owners[index].append((obj, obj_path))
-        if not representations:
+        batch = _EntityTargets.gather(state.data, (path,), fetch.representations)
+        if not batch.representations:
             return
-        body = _body(fetch, variables, representations)
+        body = _body(fetch, variables, {"representations": batch.representations})
         response = await self._send(fetch.service, body, headers, state)
-        if response is None:
+        if response is not None:
+            _merge_entities(fetch.service, response, {"_entities": batch}, state)
+
+    async def _batch_fetch(
+        self,
+        fetch: BatchFetch,
+        state: ExecutionState,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+    ) -> None:
+        targets = {
+            b.alias: _EntityTargets.gather(state.data, b.paths, b.representations)
+            for b in fetch.batches
+        }
+        if not any(t.representations for t in targets.values()):
             return
-        data = response.get("data")
-        entities = data.get("_entities") if isinstance(data, dict) else None
-        if not isinstance(entities, list) or len(entities) != len(representations):
-            if not _errors(response):
-                state.errors.append(
-                    error_entry(
-                        f"Subgraph '{fetch.service}' returned a malformed _entities response.",
-                        SUBREQUEST_MALFORMED_RESPONSE,
-                        service=fetch.service,
-                    )
-                )
-            entities = [None] * len(representations)
-        for entity, objects in zip(entities, owners, strict=True):
-            if isinstance(entity, dict):
-                for obj, _ in objects:
-                    deep_merge(obj, entity)
-        for error in _errors(response):
-            state.errors.append(_relocate(error, owners))
+        extra = {b.variable: targets[b.alias].representations for b in fetch.batches}
+        body = _body(fetch, variables, extra)
+        response = await self._send(fetch.service, body, headers, state)
+        if response is not None:
+            _merge_entities(fetch.service, response, targets, state)
 
     async def _send(
         self,
@@ -154,14 +143,78 @@ class PlanExecutor:
             return None
 
 
+@dataclass
+class _EntityTargets:
+    """Deduplicated representations for one ``_entities`` field, and whose data each fills."""
+
+    representations: list[dict[str, Any]] = field(default_factory=list)
+    owners: list[list[tuple[dict[str, Any], Path]]] = field(default_factory=list)
+
+    @classmethod
+    def gather(
+        cls,
+        data: dict[str, Any],
+        paths: tuple[tuple[str, ...], ...],
+        representations: tuple[Representation, ...],
+    ) -> _EntityTargets:
+        targets = cls()
+        seen: dict[bytes, int] = {}
+        for path in paths:
+            found: list[tuple[dict[str, Any], Path]] = []
+            _collect(data, path, [], found)
+            for obj, obj_path in found:
+                representation = _representation(obj, representations)
+                if representation is None:
+                    continue
+                identity = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+                index = seen.get(identity)
+                if index is None:
+                    seen[identity] = index = len(targets.representations)
+                    targets.representations.append(representation)
+                    targets.owners.append([])
+                targets.owners[index].append((obj, obj_path))
+        return targets
+
+
+def _merge_entities(
+    service: str,
+    response: Mapping[str, Any],
+    targets: Mapping[str, _EntityTargets],
+    state: ExecutionState,
+) -> None:
+    """Merge each ``_entities`` list (keyed by its response key) into the objects it is for."""
+    data = response.get("data")
+    errors = _errors(response)
+    for key, target in targets.items():
+        if not target.representations:
+            continue
+        entities = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(entities, list) or len(entities) != len(target.representations):
+            if not errors:
+                state.errors.append(
+                    error_entry(
+                        f"Subgraph '{service}' returned a malformed _entities response.",
+                        SUBREQUEST_MALFORMED_RESPONSE,
+                        service=service,
+                    )
+                )
+            continue
+        for entity, objects in zip(entities, target.owners, strict=True):
+            if isinstance(entity, dict):
+                for obj, _ in objects:
+                    deep_merge(obj, entity)
+    for error in errors:
+        state.errors.append(_relocate(error, targets))
+
+
 def _body(
-    fetch: Fetch,
+    fetch: Fetch | BatchFetch,
     variables: Mapping[str, Any],
-    representations: list[dict[str, Any]] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     values = {name: variables[name] for name in fetch.variable_usages if name in variables}
-    if representations is not None:
-        values["representations"] = representations
+    if extra:
+        values.update(extra)
     body: dict[str, Any] = {"query": fetch.operation}
     if values:
         body["variables"] = values
@@ -175,20 +228,14 @@ def _errors(response: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
 
 
-def _relocate(
-    error: dict[str, Any], owners: list[list[tuple[dict[str, Any], Path]]]
-) -> dict[str, Any]:
+def _relocate(error: dict[str, Any], targets: Mapping[str, _EntityTargets]) -> dict[str, Any]:
     """Rewrite an ``_entities`` error path to the client path of the entity it concerns."""
     path = error.get("path")
-    if (
-        isinstance(path, list)
-        and len(path) >= 2
-        and path[0] == "_entities"
-        and isinstance(path[1], int)
-        and 0 <= path[1] < len(owners)
-        and owners[path[1]]
-    ):
-        return {**error, "path": owners[path[1]][0][1] + path[2:]}
+    target = targets.get(path[0]) if isinstance(path, list) and path else None
+    if target is not None and isinstance(path, list) and len(path) >= 2:
+        index = path[1]
+        if isinstance(index, int) and 0 <= index < len(target.owners) and target.owners[index]:
+            return {**error, "path": target.owners[index][0][1] + path[2:]}
     relocated = dict(error)
     relocated.pop("path", None)
     return relocated

@@ -2,7 +2,9 @@
 
 The node vocabulary follows Apollo's and Hive's plans: ``Fetch`` (one subgraph request),
 ``Flatten`` (run a fetch for every object found at a path, batched into one ``_entities``
-call), ``Sequence`` and ``Parallel``. ``Subscription`` (a primary subscription fetch plus a
+call), ``BatchFetch`` (several entity fetches to one subgraph at one plan level, sent as one
+request with an aliased ``_entities`` field each, as Hive Router does), ``Sequence`` and
+``Parallel``. ``Subscription`` (a primary subscription fetch plus a
 per-event plan) and ``Defer`` join this union in later issues; executors ``match`` on it.
 """
 
@@ -53,6 +55,26 @@ class Flatten:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityBatch:
+    """One aliased ``_entities`` field of a ``BatchFetch`` and the paths whose objects it takes."""
+
+    alias: str
+    variable: str
+    paths: tuple[tuple[str, ...], ...]
+    representations: tuple[Representation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFetch:
+    """Entity fetches to one subgraph from several paths, sent as a single request."""
+
+    service: str
+    operation: str
+    batches: tuple[EntityBatch, ...]
+    variable_usages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Sequence:
     nodes: tuple[PlanNode, ...]
 
@@ -62,7 +84,7 @@ class Parallel:
     nodes: tuple[PlanNode, ...]
 
 
-PlanNode = Fetch | Flatten | Sequence | Parallel
+PlanNode = Fetch | Flatten | BatchFetch | Sequence | Parallel
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +94,13 @@ class QueryPlan:
     operation: Operation
     node: PlanNode | None
 
-    def fetches(self) -> tuple[Fetch, ...]:
-        """Every fetch, in plan order."""
-        found: list[Fetch] = []
+    def fetches(self) -> tuple[Fetch | BatchFetch, ...]:
+        """Every subgraph request, in plan order."""
+        found: list[Fetch | BatchFetch] = []
 
         def walk(node: PlanNode) -> None:
             match node:
-                case Fetch():
+                case Fetch() | BatchFetch():
                     found.append(node)
                 case Flatten(node=fetch):
                     found.append(fetch)

@@ -5,7 +5,9 @@ subgraph's selection, a field that subgraph cannot resolve becomes an *entity ju
 current fetch also selects ``__typename`` and a ``@key`` of the parent entity, and a dependent
 fetch to a subgraph that owns the field runs ``_entities`` on those representations, merged at
 the parent's path. Jumps from the same fetch to the same subgraph at the same path share one
-dependent fetch, so each plan step sends one batched ``_entities`` request per subgraph.
+dependent fetch. The resulting tree of fetches runs level by level, and all fetches of one
+level to one subgraph travel as one request (a ``BatchFetch``), so each plan step sends one
+``_entities`` request per subgraph, never one per path or per entity.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from graphql import (
 from router.errors import PlanningError
 from router.planning.operation import Field, InlineFragment, Operation, Selection
 from router.planning.plan import (
+    BatchFetch,
+    EntityBatch,
     Fetch,
     Flatten,
     KeyField,
@@ -120,14 +124,12 @@ class _Planner:
                 raise PlanningError(f"no subgraph resolves {root_type.name}.{fld.name}")
             group = self._root_group(groups, graphs)
             self._plan_field(group, root_type.name, fld, group.selections, (), None)
-        nodes = [self._node(g) for g in groups]
-        if not nodes:
+        if not groups:
             return QueryPlan(self.operation, None)
-        if len(nodes) == 1:
-            return QueryPlan(self.operation, nodes[0])
         if self.operation.kind == "mutation":
-            return QueryPlan(self.operation, SequenceNode(tuple(nodes)))
-        return QueryPlan(self.operation, Parallel(tuple(nodes)))
+            # Each mutation fetch completes (with its entity fetches) before the next starts.
+            return QueryPlan(self.operation, _sequence([self._levels([g]) for g in groups]))
+        return QueryPlan(self.operation, self._levels(groups))
 
     def _root_group(self, groups: list[_Group], graphs: tuple[str, ...]) -> _Group:
         if self.operation.kind == "mutation":
@@ -304,25 +306,79 @@ class _Planner:
 
     # -- plan nodes ---------------------------------------------------------------------
 
-    def _node(self, group: _Group) -> PlanNode:
-        fetch = self._fetch(group)
-        node: PlanNode = fetch if group.entity_type is None else Flatten(group.path, fetch)
-        if not group.children:
-            return node
-        children = [self._node(child) for child in group.children]
-        after = children[0] if len(children) == 1 else Parallel(tuple(children))
-        return SequenceNode((node, after))
+    def _levels(self, roots: list[_Group]) -> PlanNode:
+        """The fetch tree as steps: each step one request per subgraph, steps in sequence."""
+        steps: list[PlanNode] = []
+        level = roots
+        while level:
+            if level is roots:
+                nodes: list[PlanNode] = [self._fetch(group) for group in level]
+            else:
+                by_graph: dict[str, list[_Group]] = {}
+                for group in level:
+                    by_graph.setdefault(group.graph, []).append(group)
+                nodes = [self._entity_step(groups) for groups in by_graph.values()]
+            steps.append(nodes[0] if len(nodes) == 1 else Parallel(tuple(nodes)))
+            level = [child for group in level for child in group.children]
+        return _sequence(steps)
+
+    def _entity_step(self, groups: list[_Group]) -> PlanNode:
+        if len(groups) == 1:
+            return Flatten(groups[0].path, self._fetch(groups[0]))
+        return self._batch_fetch(groups)
+
+    def _batch_fetch(self, groups: list[_Group]) -> BatchFetch:
+        """One request for entity fetches at several paths; equal selections share a batch."""
+        shared: dict[tuple[str, str, str], list[_Group]] = {}
+        for group in groups:
+            if group.entity_type is None or group.key is None:
+                raise PlanningError("a root fetch cannot join an entity batch")
+            identity = (group.entity_type, group.key.fields, group.selections.print())
+            shared.setdefault(identity, []).append(group)
+        used = set().union(*(group.variables for group in groups))
+        variables = self._variable_usages(used)
+        batches: list[EntityBatch] = []
+        fields: list[str] = []
+        definitions: list[str] = []
+        for index, ((type_name, key, selection), members) in enumerate(shared.items()):
+            alias, variable = f"_e{index}", f"representations{index}"
+            batches.append(
+                EntityBatch(
+                    alias=alias,
+                    variable=variable,
+                    paths=tuple(member.path for member in members),
+                    representations=(Representation(type_name, _key_fields(key)),),
+                )
+            )
+            definitions.append(f"${variable}: [_Any!]!")
+            fields.append(
+                f"{alias}: _entities(representations: ${variable}) "
+                f"{{ ... on {type_name} {selection} }}"
+            )
+        definitions += [self.operation.variable_definition(name) for name in variables]
+        service = self.supergraph.graph_name(groups[0].graph)
+        header = _operation_header("query", self._operation_name(service), definitions)
+        return BatchFetch(
+            service=service,
+            operation=f"{header}{{ {' '.join(fields)} }}",
+            batches=tuple(batches),
+            variable_usages=variables,
+        )
+
+    def _variable_usages(self, used: set[str]) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.operation.variable_definitions if name in used)
+
+    def _operation_name(self, service: str) -> str:
+        self._fetch_count += 1
+        if not self.operation.name:
+            return ""
+        return f"{self.operation.name}__{service}__{self._fetch_count - 1}"
 
     def _fetch(self, group: _Group) -> Fetch:
-        self._fetch_count += 1
         service = self.supergraph.graph_name(group.graph)
-        variables = tuple(
-            name for name, _ in self.operation.variable_definitions if name in group.variables
-        )
+        variables = self._variable_usages(group.variables)
         definitions = [self.operation.variable_definition(name) for name in variables]
-        name = ""
-        if self.operation.name:
-            name = f"{self.operation.name}__{service}__{self._fetch_count - 1}"
+        name = self._operation_name(service)
         if group.entity_type is None or group.key is None:
             header = _operation_header(self.operation.kind, name, definitions)
             return Fetch(
@@ -343,6 +399,10 @@ class _Planner:
             variable_usages=variables,
             representations=(representation,),
         )
+
+
+def _sequence(steps: list[PlanNode]) -> PlanNode:
+    return steps[0] if len(steps) == 1 else SequenceNode(tuple(steps))
 
 
 def _operation_header(kind: str, name: str, definitions: list[str]) -> str:

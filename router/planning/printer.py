@@ -5,7 +5,17 @@ Tests snapshot this text and ``supergraph plan`` prints it, so it must stay stab
 
 from __future__ import annotations
 
-from router.planning.plan import Fetch, Flatten, KeyField, Parallel, PlanNode, QueryPlan, Sequence
+from router.planning.plan import (
+    BatchFetch,
+    Fetch,
+    Flatten,
+    KeyField,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Representation,
+    Sequence,
+)
 
 _INDENT = "  "
 
@@ -21,6 +31,8 @@ def _node(node: PlanNode, depth: int) -> str:
     match node:
         case Fetch():
             return _fetch(node, depth)
+        case BatchFetch():
+            return _batch_fetch(node, depth)
         case Flatten(path=path, node=fetch):
             inner = _fetch(fetch, depth + 1)
             return f'{pad}Flatten(path: "{".".join(path)}") {{\n{inner}\n{pad}}}'
@@ -36,13 +48,27 @@ def _fetch(fetch: Fetch, depth: int) -> str:
     pad = _INDENT * depth
     lines = [f'{pad}Fetch(service: "{fetch.service}") {{']
     if fetch.representations:
-        reps = " ".join(
-            f"... on {r.type_name} {{ {_key_fields(r.fields)} }}" for r in fetch.representations
-        )
-        lines.append(f"{pad}{_INDENT}{{ {reps} }} =>")
+        lines.append(f"{pad}{_INDENT}{_representations(fetch.representations)} =>")
     lines.append(f"{pad}{_INDENT}{fetch.operation}")
     lines.append(f"{pad}}}")
     return "\n".join(lines)
+
+
+def _batch_fetch(fetch: BatchFetch, depth: int) -> str:
+    pad = _INDENT * depth
+    lines = [f'{pad}BatchFetch(service: "{fetch.service}") {{']
+    for batch in fetch.batches:
+        paths = ", ".join(f'"{".".join(p)}"' for p in batch.paths)
+        reps = _representations(batch.representations)
+        lines.append(f"{pad}{_INDENT}{batch.alias}: paths [{paths}] {reps} =>")
+    lines.append(f"{pad}{_INDENT}{fetch.operation}")
+    lines.append(f"{pad}}}")
+    return "\n".join(lines)
+
+
+def _representations(representations: tuple[Representation, ...]) -> str:
+    parts = " ".join(f"... on {r.type_name} {{ {_key_fields(r.fields)} }}" for r in representations)
+    return f"{{ {parts} }}"
 
 
 def _key_fields(fields: tuple[KeyField, ...]) -> str:

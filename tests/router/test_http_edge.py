@@ -44,7 +44,8 @@ def identity_app(recorder: Recorder) -> Starlette:
         body = await request.json()
         recorder.bodies.append(body)
         user = {"__typename": "User", "id": "u1", "email": "ada@example.com"}
-        return JSONResponse({"data": {"me": user}})
+        users = [{"__typename": "User", "id": i} for i in ("u1", "u2", "u1")]
+        return JSONResponse({"data": {"me": user, "users": users}})
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
 
@@ -57,9 +58,11 @@ def profiles_app(recorder: Recorder, mode: dict[str, str]) -> Starlette:
             await asyncio.sleep(2)
         if mode["kind"] == "garbage":
             return PlainTextResponse("<html>oops</html>", status_code=502)
-        representations = body["variables"]["representations"]
-        entities = [{"profile": {"displayName": f"name-{r['id']}"}} for r in representations]
-        return JSONResponse({"data": {"_entities": entities}})
+        data = {}
+        for name, representations in body["variables"].items():
+            alias = "_entities" if name == "representations" else f"_e{name[-1]}"
+            data[alias] = [{"profile": {"displayName": f"name-{r['id']}"}} for r in representations]
+        return JSONResponse({"data": data})
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
 
@@ -127,6 +130,19 @@ async def test_query_across_subgraphs_with_one_request_each(edge: Edge) -> None:
         }
     }
     assert (len(edge.identity.bodies), len(edge.profiles.bodies)) == (before[0] + 1, before[1] + 1)
+
+
+async def test_entity_fetches_at_several_paths_are_one_deduplicated_request(edge: Edge) -> None:
+    calls = len(edge.profiles.bodies)
+    response = await post(
+        edge, {"query": "{ me { profile { displayName } } users { profile { displayName } } }"}
+    )
+    names = [u["profile"]["displayName"] for u in response.json()["data"]["users"]]
+    assert names == ["name-u1", "name-u2", "name-u1"]
+    assert response.json()["data"]["me"] == {"profile": {"displayName": "name-u1"}}
+    assert len(edge.profiles.bodies) == calls + 1
+    sent = edge.profiles.bodies[-1]["variables"]["representations0"]
+    assert sent == [{"__typename": "User", "id": "u1"}, {"__typename": "User", "id": "u2"}]
 
 
 async def test_anonymous_callers_reach_subgraphs_with_signed_anonymous_claims(edge: Edge) -> None:

@@ -111,3 +111,29 @@ def test_introspection_only_needs_no_fetch() -> None:
 def test_unreachable_field_is_a_planning_error() -> None:
     with pytest.raises(PlanningError, match=r"Orphan\.secret"):
         plan_text("accounts", "{ orphan { secret } }")
+
+
+def test_one_level_sends_one_request_per_subgraph_across_paths() -> None:
+    plan = plan_text("accounts", "query Q { users { p: profile { bio } } me { profile { bio } } }")
+    assert plan == dedent(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "identity") {
+              query Q__identity__0 { users { __typename id } me { __typename id } }
+            },
+            BatchFetch(service: "profiles") {
+              _e0: paths ["users.@"] { ... on User { id } } =>
+              _e1: paths ["me"] { ... on User { id } } =>
+              query Q__profiles__1($representations0: [_Any!]!, $representations1: [_Any!]!) { _e0: _entities(representations: $representations0) { ... on User { p: profile { bio } } } _e1: _entities(representations: $representations1) { ... on User { profile { bio } } } }
+            }
+          }
+        }
+        """
+    )
+
+
+def test_equal_selections_at_several_paths_share_one_batch() -> None:
+    plan = plan_text("accounts", "{ users { profile { bio } } me { profile { bio } } }")
+    assert '_e0: paths ["users.@", "me"]' in plan
+    assert "_e1" not in plan
