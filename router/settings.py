@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from router.edge.internal_claims import DEVELOPMENT_SECRET, check_production_secret
 
 _URL_OVERRIDE_PREFIX = "SUBGRAPH_URL_"
 
@@ -37,8 +37,8 @@ class RouterSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> RouterSettings:
-        if self.environment == "production" and self.internal_secret == DEVELOPMENT_SECRET:
-            raise ValueError("INTERNAL_SECRET must be set in production")
+        if self.environment == "production":
+            check_production_secret(self.internal_secret)
         return self
 
 

@@ -20,7 +20,9 @@ HEADER = "x-supergraph-claims"
 AUDIENCE = "supergraph-subgraphs"
 ISSUER = "supergraph-router"
 DEVELOPMENT_SECRET = "development-only-internal-secret-change-me"
-"""Default for local runs; settings refuse it in production."""
+"""Default for local runs; ``check_production_secret`` refuses it."""
+MIN_SECRET_LENGTH = 32
+"""HS256 wants a key at least as long as its 256-bit hash."""
 
 _ALGORITHM = "HS256"
 _LIFETIME_S = 60
@@ -44,6 +46,15 @@ class Claims:
 
 
 ANONYMOUS = Claims()
+
+
+def check_production_secret(secret: str) -> None:
+    """Raise ``ValueError`` unless ``secret`` is fit for production (router and subgraphs)."""
+    if secret == DEVELOPMENT_SECRET or len(secret) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"INTERNAL_SECRET must be a real secret of at least {MIN_SECRET_LENGTH} "
+            "characters in production"
+        )
 
 
 def sign(claims: Claims, secret: str, *, now: float | None = None) -> str:

@@ -12,11 +12,9 @@ from typing import Literal, Self
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from router.edge.internal_claims import DEVELOPMENT_SECRET, check_production_secret
 
 Environment = Literal["development", "production"]
-MIN_SECRET_LENGTH = 32
-"""HS256 wants a key at least as long as its 256-bit hash."""
 
 
 class ServiceSettings(BaseSettings):
@@ -42,10 +40,6 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Self:
-        secret = self.internal_secret.get_secret_value()
-        if self.production and (secret == DEVELOPMENT_SECRET or len(secret) < MIN_SECRET_LENGTH):
-            raise ValueError(
-                f"INTERNAL_SECRET must be a real secret of at least {MIN_SECRET_LENGTH} "
-                "characters in production"
-            )
+        if self.production:
+            check_production_secret(self.internal_secret.get_secret_value())
         return self
