@@ -19,8 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="supergraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from supergraph.dev import add_dev_arguments
+
     dev = commands.add_parser("dev", help="run the whole platform on embedded defaults")
-    dev.add_argument("--data-dir", type=Path, default=Path(".data"))
+    add_dev_arguments(dev)
     dev.set_defaults(handler=_dev)
 
     router = commands.add_parser("router", help="serve a supergraph")
@@ -53,9 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from supergraph.dev import DevOptions, run_dev
+    from supergraph.dev import options_from_arguments, run_dev
 
-    return run_dev(DevOptions(data_dir=args.data_dir))
+    return run_dev(options_from_arguments(args))
 
 
 def _router(args: argparse.Namespace) -> int:

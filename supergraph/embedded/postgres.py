@@ -6,12 +6,20 @@ folder, so two runs with different folders never collide on a port.
 
 from __future__ import annotations
 
+import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pgserver
+import psutil
+
+with warnings.catch_warnings():
+    # pgserver asks platformdirs for a runtime dir at import; without XDG_RUNTIME_DIR it warns
+    # and falls back to /tmp, which is fine for sockets we keep inside the data folder anyway.
+    warnings.simplefilter("ignore", UserWarning)
+    import pgserver
 
 
 @dataclass
@@ -40,6 +48,22 @@ class EmbeddedPostgres:
     def url(self, database: str) -> str:
         """SQLAlchemy asyncpg URL for ``database`` over the Unix socket."""
         return f"postgresql+asyncpg://postgres@/{database}?host={quote(self.socket_dir)}"
+
+    def release_stale_handles(self) -> list[int]:
+        """Forget handles of processes that died without closing them; return their pids.
+
+        pgserver counts its users by pid in ``<data_dir>/.handle_pids.json`` and stops the
+        server only when the last one closes. A user killed with SIGKILL never closes, so
+        without this the server would outlive every later clean stop. Call before ``start``.
+        """
+        handles = self.data_dir / ".handle_pids.json"
+        try:
+            pids = json.loads(handles.read_text())
+        except (FileNotFoundError, ValueError):
+            return []
+        alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+        handles.write_text(json.dumps(alive))
+        return [pid for pid in pids if pid not in alive]
 
     def is_running(self) -> bool:
         """Whether the postmaster is alive (the dev supervisor watches it like its children)."""

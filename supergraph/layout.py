@@ -1,0 +1,118 @@
+"""What `supergraph dev` keeps where, and how it runs each service process.
+
+One data folder holds everything that must survive a restart: Postgres's files, identity's
+signing key, the composed supergraph and each part's log. Each service is described as a
+``ProcessSpec`` (argv, environment, log file) so the orchestrator only starts and watches.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from router.edge.internal_claims import DEVELOPMENT_SECRET
+from supergraph.processes import ProcessSpec
+
+
+@dataclass(frozen=True, slots=True)
+class DataLayout:
+    """Where each part keeps its state inside the one data folder."""
+
+    root: Path
+
+    @property
+    def postgres(self) -> Path:
+        return self.root / "postgres"
+
+    @property
+    def jwt_key(self) -> Path:
+        return self.root / "identity" / "jwt-key.pem"
+
+    @property
+    def supergraph(self) -> Path:
+        return self.root / "supergraph.graphql"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def children(self) -> Path:
+        """The running children, so a run after a killed one can stop them."""
+        return self.root / "children.json"
+
+    def log(self, part: str) -> Path:
+        return self.logs / f"{part}.log"
+
+    def create(self) -> bool:
+        """Create the folders; return whether the data folder already held a previous run."""
+        existed = self.postgres.exists()
+        for folder in (self.root, self.logs, self.jwt_key.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+        return existed
+
+
+def internal_secret() -> str:
+    return os.environ.get("INTERNAL_SECRET") or DEVELOPMENT_SECRET
+
+
+def configured_database_url(name: str) -> str | None:
+    """``DATABASE_URL_<NAME>`` replaces the embedded database of subgraph ``name``."""
+    return os.environ.get(f"DATABASE_URL_{name.upper()}") or None
+
+
+def subgraph_spec(
+    name: str,
+    *,
+    host: str,
+    port: int,
+    database_url: str,
+    kafka_bootstrap_servers: str,
+    layout: DataLayout,
+    module: str | None = None,
+) -> ProcessSpec:
+    """How `supergraph dev` runs subgraph ``name`` (``module`` only differs in tests)."""
+    env = {
+        "DATABASE_URL": database_url,
+        "INTERNAL_SECRET": internal_secret(),
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+    }
+    if name == "identity":
+        env["JWT_PRIVATE_KEY_FILE"] = str(layout.jwt_key)
+    argv = (sys.executable, "-m", module or f"subgraphs.{name}", "serve")
+    return ProcessSpec(
+        name=name,
+        argv=(*argv, "--host", host, "--port", str(port)),
+        log_path=layout.log(name),
+        env=env,
+    )
+
+
+def router_spec(
+    *, host: str, port: int, subgraph_ports: Mapping[str, int], layout: DataLayout
+) -> ProcessSpec:
+    """How `supergraph dev` runs the router: on the composed supergraph, JWKS from identity."""
+    identity_port = subgraph_ports.get("identity", 4001)
+    env = {
+        "INTERNAL_SECRET": internal_secret(),
+        "JWKS_URL": f"http://{host}:{identity_port}/.well-known/jwks.json",
+    }
+    for name, subgraph_port in subgraph_ports.items():
+        env[f"SUBGRAPH_URL_{name.upper()}"] = f"http://{host}:{subgraph_port}/graphql"
+    argv = (
+        sys.executable,
+        "-m",
+        "supergraph.cli",
+        "router",
+        "--supergraph",
+        str(layout.supergraph),
+    )
+    return ProcessSpec(
+        name="router",
+        argv=(*argv, "--host", host, "--port", str(port)),
+        log_path=layout.log("router"),
+        env=env,
+    )
