@@ -107,8 +107,8 @@ class RouterEngine:
         except RequestError as exc:
             return GraphQLResponse({"errors": [exc.to_dict()]}, exc.status)
         except PlanningError as exc:
-            error = RequestError(str(exc), QUERY_PLANNING_FAILED, status=500)
-            return GraphQLResponse({"errors": [error.to_dict()]}, 500)
+            error = RequestError(str(exc), QUERY_PLANNING_FAILED)
+            return GraphQLResponse({"errors": [error.to_dict()]}, error.status)
 
         state = await self.executor.execute(plan, variables, headers)
         introspection_keys = _introspection_keys(operation)

@@ -8,6 +8,7 @@ refusal is a GraphQL ``errors`` body with a stable ``extensions.code``, never a 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,13 +22,14 @@ from router.edge.internal_claims import HEADER as CLAIMS_HEADER
 from router.edge.internal_claims import sign
 from router.edge.jwt_auth import JwksVerifier
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
-from router.errors import BAD_REQUEST, RequestError
+from router.errors import BAD_REQUEST, INTERNAL_SERVER_ERROR, RequestError
 from router.http.graphiql import GRAPHIQL_HTML
 from router.settings import RouterSettings, subgraph_url_overrides
 from router.supergraph.parse import load_supergraph
 from router.transports.subgraph import HttpSubgraphTransport
 
 _EXPOSE_PLAN_HEADER = "apollo-expose-query-plan"
+_log = logging.getLogger("router")
 
 
 class OrjsonResponse(JSONResponse):
@@ -81,12 +83,17 @@ class RouterApp:
         except RequestError as exc:
             return _error_response(exc)
         headers = {CLAIMS_HEADER: sign(claims, self.settings.internal_secret)}
-        result = await self.engine.handle(
-            graphql_request,
-            headers,
-            allow_mutations=allow_mutations,
-            expose_plan=request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
-        )
+        try:
+            result = await self.engine.handle(
+                graphql_request,
+                headers,
+                allow_mutations=allow_mutations,
+                expose_plan=request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
+            )
+        except Exception:  # a router bug: log it, answer in GraphQL's shape, leak nothing
+            _log.exception("unexpected error while executing a request")
+            error = RequestError("Internal server error.", INTERNAL_SERVER_ERROR, status=500)
+            return _error_response(error)
         return _response(result)
 
     async def health(self, request: Request) -> Response:

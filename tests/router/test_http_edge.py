@@ -279,3 +279,9 @@ async def test_subgraph_down_gives_partial_data(tmp_path: Path) -> None:
     }
     assert health.json() == {"status": "UP"}
     assert 'router_subgraph_requests_total{subgraph="identity"} 1' in metrics.text
+
+
+async def test_an_unplannable_operation_is_a_coded_error_not_a_500(edge: Edge) -> None:
+    response = await post(edge, {"query": "{ orphan { secret } }"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
