@@ -12,6 +12,15 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint names for every subgraph's tables, so Alembic migrations name them stably."""
+
 
 class Database:
     """The subgraph's database: an engine, a session factory, a readiness probe.
