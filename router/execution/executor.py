@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from router.errors import SUBREQUEST_MALFORMED_RESPONSE, error_entry
+from router.planning.operation import InlineFragment, Selection
 from router.planning.plan import (
     BatchFetch,
     Fetch,
@@ -278,8 +279,35 @@ def _representation(
         fields = _pick(obj, representation.fields)
         if fields is None:
             return None
-        return {"__typename": type_name, **fields}
+        return {"__typename": type_name, **fields, **_pick_required(obj, representation.requires)}
     return None
+
+
+def _pick_required(obj: Mapping[str, Any], selections: tuple[Selection, ...]) -> dict[str, Any]:
+    """The ``@requires`` fields of ``obj`` (nulls included), following type conditions."""
+    picked: dict[str, Any] = {}
+    for selection in selections:
+        if isinstance(selection, InlineFragment):
+            condition = selection.type_condition
+            if condition is None or obj.get("__typename") == condition:
+                deep_merge(picked, _pick_required(obj, selection.selections))
+            continue
+        value = obj.get(selection.response_key)
+        if selection.selections and isinstance(value, dict):
+            value = _required_object(value, selection.selections)
+        elif selection.selections and isinstance(value, list):
+            value = [
+                _required_object(v, selection.selections) if isinstance(v, dict) else v
+                for v in value
+            ]
+        picked[selection.name] = value
+    return picked
+
+
+def _required_object(obj: Mapping[str, Any], selections: tuple[Selection, ...]) -> dict[str, Any]:
+    typename = obj.get("__typename")
+    picked = _pick_required(obj, selections)
+    return {"__typename": typename, **picked} if typename is not None else picked
 
 
 def _pick(obj: Mapping[str, Any], fields: tuple[KeyField, ...]) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     Visitor,
+    parse,
     print_ast,
     visit,
 )
@@ -125,6 +126,14 @@ def normalize(
         variable_definitions=definitions,
         selections=_selections(operation.selection_set, fragments, variables),
     )
+
+
+def field_set_selections(field_set: str) -> tuple[Selection, ...]:
+    """A ``@key``/``@requires`` field set (``id author { name }``) as planner selections."""
+    document = parse("{" + field_set + "}")
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    return _selections(operation.selection_set, {}, {})
 
 
 def _selections(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from router.planning.operation import Operation, OperationKind
+from router.planning.operation import Operation, OperationKind, Selection
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +25,15 @@ class KeyField:
 
 @dataclass(frozen=True, slots=True)
 class Representation:
-    """How to build the representation of one entity type for ``_entities``."""
+    """How to build the representation of one entity type for ``_entities``.
+
+    ``fields`` is the ``@key`` (an entity with a null key field is not sent); ``requires`` are the
+    ``@requires`` fields the subgraph needs besides the key (null values are sent as null).
+    """
 
     type_name: str
     fields: tuple[KeyField, ...]
+    requires: tuple[Selection, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,13 @@ from graphql import (
 )
 
 from router.errors import PlanningError
-from router.planning.operation import Field, InlineFragment, Operation, Selection
+from router.planning.operation import (
+    Field,
+    InlineFragment,
+    Operation,
+    Selection,
+    field_set_selections,
+)
 from router.planning.plan import (
     BatchFetch,
     EntityBatch,
@@ -84,21 +90,35 @@ class _SelectionBuilder:
 
 @dataclass(eq=False)
 class _Group:
-    """One future fetch: a subgraph, where its result merges, and what it selects."""
+    """One future fetch: a subgraph, where its result merges, and what it selects.
+
+    ``requires`` is set on a fetch made for ``@requires`` fields: its representations carry
+    those fields, gathered by the groups in ``depends_on`` (besides the parent).
+    """
 
     graph: str
     path: tuple[str, ...] = ()
     entity_type: str | None = None
     key: Key | None = None
+    requires: str | None = None
     selections: _SelectionBuilder = field(default_factory=_SelectionBuilder)
     variables: set[str] = field(default_factory=set)
     children: list[_Group] = field(default_factory=list)
+    depends_on: list[_Group] = field(default_factory=list)
 
-    def child(self, graph: str, path: tuple[str, ...], type_name: str, key: Key) -> _Group:
+    def child(
+        self,
+        graph: str,
+        path: tuple[str, ...],
+        type_name: str,
+        key: Key,
+        requires: str | None = None,
+    ) -> _Group:
+        wanted = (graph, path, type_name, requires)
         for existing in self.children:
-            if (existing.graph, existing.path, existing.entity_type) == (graph, path, type_name):
+            if (existing.graph, existing.path, existing.entity_type, existing.requires) == wanted:
                 return existing
-        group = _Group(graph, path, type_name, key)
+        group = _Group(graph, path, type_name, key, requires)
         self.children.append(group)
         return group
 
@@ -109,6 +129,8 @@ class _Planner:
         self.schema = supergraph.schema
         self.operation = operation
         self._fetch_count = 0
+        self._touched: list[_Group] | None = None
+        """While planning ``@requires`` fields: every group those fields were added to."""
 
     def plan(self) -> QueryPlan:
         root_type = self.schema.get_root_type(OperationType(self.operation.kind))
@@ -203,7 +225,7 @@ class _Planner:
         if fld.name == "__typename":
             out.leaf(_head(fld))
             return
-        local, child_provided = self._resolves_locally(group.graph, parent_type, fld, provided)
+        local, child_provided = self._resolves_locally(group, parent_type, fld, provided)
         if not local:
             if self._is_abstract(parent_type):
                 self._explode_abstract(group, parent_type, fld, out, path, provided)
@@ -221,14 +243,18 @@ class _Planner:
         self._plan_selections(group, named, fld.selections, inner, child_path, child_provided)
 
     def _resolves_locally(
-        self, graph: str, parent_type: str, fld: Field, provided: ProvidedTree | None
+        self, group: _Group, parent_type: str, fld: Field, provided: ProvidedTree | None
     ) -> tuple[bool, ProvidedTree | None]:
-        """Whether ``graph`` resolves the field here, and what it provides below it."""
-        placement = self.supergraph.placement(parent_type, fld.name, graph)
+        """Whether ``group`` resolves the field here, and what it provides below it."""
+        placement = self.supergraph.placement(parent_type, fld.name, group.graph)
         below = _provided_tree(placement.provides) if placement and placement.provides else None
         if provided is not None and fld.name in provided:
             return True, provided[fld.name] or below
-        return graph in self.supergraph.field_graphs(parent_type, fld.name), below
+        if placement is not None and placement.requires:
+            # Only a fetch whose representations carry the required fields can resolve it.
+            carried = group.entity_type == parent_type and group.requires == placement.requires
+            return carried, below
+        return group.graph in self.supergraph.field_graphs(parent_type, fld.name), below
 
     def _explode_abstract(
         self,
@@ -257,7 +283,21 @@ class _Planner:
         target, key = self._choose_target(group, parent_type, fld, path)
         out.leaf("__typename")
         _add_key_fields(out, _key_fields(key.fields))
-        child = group.child(target, path, parent_type, key)
+        placement = self.supergraph.placement(parent_type, fld.name, target)
+        requires = placement.requires if placement else None
+        dependencies: list[_Group] = []
+        if requires:
+            # The required fields are planned where the entity is, as if the client asked
+            # for them; whatever fetches that takes must run before the requiring fetch.
+            outer, self._touched = self._touched, dependencies
+            self._plan_selections(
+                group, parent_type, field_set_selections(requires), out, path, None
+            )
+            self._touched = outer
+        child = group.child(target, path, parent_type, key, requires)
+        child.depends_on.extend(d for d in dependencies if d is not child)
+        if self._touched is not None:
+            self._touched.append(child)
         self._plan_field(child, parent_type, fld, child.selections, path, None)
 
     def _choose_target(
@@ -307,20 +347,41 @@ class _Planner:
     # -- plan nodes ---------------------------------------------------------------------
 
     def _levels(self, roots: list[_Group]) -> PlanNode:
-        """The fetch tree as steps: each step one request per subgraph, steps in sequence."""
-        steps: list[PlanNode] = []
-        level = roots
-        while level:
-            if level is roots:
-                nodes: list[PlanNode] = [self._fetch(group) for group in level]
+        """The fetch DAG as steps: each step one request per subgraph, steps in sequence.
+
+        A group's step comes after its parent's and after those of the groups it depends on
+        (the fetches that gather its ``@requires`` fields).
+        """
+        groups = _reachable(roots)
+        parents = {id(child): group for group in groups for child in group.children}
+        depth: dict[int, int] = {}
+
+        def step_of(group: _Group) -> int:
+            known = depth.get(id(group))
+            if known is not None:
+                return known
+            depth[id(group)] = 0  # guards against cycles; a cycle is a planner bug
+            before = [*group.depends_on]
+            if id(group) in parents:
+                before.append(parents[id(group)])
+            depth[id(group)] = max((step_of(g) + 1 for g in before), default=0)
+            return depth[id(group)]
+
+        steps: dict[int, list[_Group]] = {}
+        for group in groups:
+            steps.setdefault(step_of(group), []).append(group)
+        nodes: list[PlanNode] = []
+        for index in sorted(steps):
+            level = steps[index]
+            if index == 0:
+                fetches: list[PlanNode] = [self._fetch(group) for group in level]
             else:
                 by_graph: dict[str, list[_Group]] = {}
                 for group in level:
                     by_graph.setdefault(group.graph, []).append(group)
-                nodes = [self._entity_step(groups) for groups in by_graph.values()]
-            steps.append(nodes[0] if len(nodes) == 1 else Parallel(tuple(nodes)))
-            level = [child for group in level for child in group.children]
-        return _sequence(steps)
+                fetches = [self._entity_step(same) for same in by_graph.values()]
+            nodes.append(fetches[0] if len(fetches) == 1 else Parallel(tuple(fetches)))
+        return _sequence(nodes)
 
     def _entity_step(self, groups: list[_Group]) -> PlanNode:
         if len(groups) == 1:
@@ -329,25 +390,30 @@ class _Planner:
 
     def _batch_fetch(self, groups: list[_Group]) -> BatchFetch:
         """One request for entity fetches at several paths; equal selections share a batch."""
-        shared: dict[tuple[str, str, str], list[_Group]] = {}
+        shared: dict[tuple[str, str, str, str], list[_Group]] = {}
         for group in groups:
             if group.entity_type is None or group.key is None:
                 raise PlanningError("a root fetch cannot join an entity batch")
-            identity = (group.entity_type, group.key.fields, group.selections.print())
+            identity = (
+                group.entity_type,
+                group.key.fields,
+                group.requires or "",
+                group.selections.print(),
+            )
             shared.setdefault(identity, []).append(group)
         used = set().union(*(group.variables for group in groups))
         variables = self._variable_usages(used)
         batches: list[EntityBatch] = []
         fields: list[str] = []
         definitions: list[str] = []
-        for index, ((type_name, key, selection), members) in enumerate(shared.items()):
+        for index, ((type_name, key, requires, selection), members) in enumerate(shared.items()):
             alias, variable = f"_e{index}", f"representations{index}"
             batches.append(
                 EntityBatch(
                     alias=alias,
                     variable=variable,
                     paths=tuple(member.path for member in members),
-                    representations=(Representation(type_name, _key_fields(key)),),
+                    representations=(_representation(type_name, key, requires),),
                 )
             )
             definitions.append(f"${variable}: [_Any!]!")
@@ -392,13 +458,29 @@ class _Planner:
             f"{{ _entities(representations: $representations) "
             f"{{ ... on {group.entity_type} {group.selections.print()} }} }}"
         )
-        representation = Representation(group.entity_type, _key_fields(group.key.fields))
+        representation = _representation(group.entity_type, group.key.fields, group.requires)
         return Fetch(
             service=service,
             operation=f"{header}{body}",
             variable_usages=variables,
             representations=(representation,),
         )
+
+
+def _reachable(roots: list[_Group]) -> list[_Group]:
+    """Every group under ``roots``, parents before children."""
+    found: list[_Group] = []
+    queue = list(roots)
+    while queue:
+        group = queue.pop(0)
+        found.append(group)
+        queue.extend(group.children)
+    return found
+
+
+def _representation(type_name: str, key: str, requires: str | None) -> Representation:
+    required = field_set_selections(requires) if requires else ()
+    return Representation(type_name, _key_fields(key), required)
 
 
 def _sequence(steps: list[PlanNode]) -> PlanNode:

@@ -5,6 +5,7 @@ Tests snapshot this text and ``supergraph plan`` prints it, so it must stay stab
 
 from __future__ import annotations
 
+from router.planning.operation import Field, InlineFragment, Selection
 from router.planning.plan import (
     BatchFetch,
     Fetch,
@@ -67,8 +68,27 @@ def _batch_fetch(fetch: BatchFetch, depth: int) -> str:
 
 
 def _representations(representations: tuple[Representation, ...]) -> str:
-    parts = " ".join(f"... on {r.type_name} {{ {_key_fields(r.fields)} }}" for r in representations)
-    return f"{{ {parts} }}"
+    parts = []
+    for r in representations:
+        fields = _key_fields(r.fields)
+        if r.requires:
+            fields += " " + _selections(r.requires)
+        parts.append(f"... on {r.type_name} {{ {fields} }}")
+    return f"{{ {' '.join(parts)} }}"
+
+
+def _selections(selections: tuple[Selection, ...]) -> str:
+    parts = []
+    for selection in selections:
+        match selection:
+            case Field(selections=()):
+                parts.append(f"{selection.name}{selection.arguments}")
+            case Field():
+                below = _selections(selection.selections)
+                parts.append(f"{selection.name}{selection.arguments} {{ {below} }}")
+            case InlineFragment(type_condition=condition, selections=inner):
+                parts.append(f"... on {condition} {{ {_selections(inner)} }}")
+    return " ".join(parts)
 
 
 def _key_fields(fields: tuple[KeyField, ...]) -> str:
