@@ -272,14 +272,14 @@ def _representation(
     obj: Mapping[str, Any], representations: tuple[Representation, ...]
 ) -> dict[str, Any] | None:
     """Build the ``_Any`` for ``obj``; None if its type is not fetched here or a key is null."""
-    type_name = obj.get("__typename")
     for representation in representations:
-        if representation.type_name != type_name:
+        if not representation.applies_to(obj.get("__typename")):
             continue
         fields = _pick(obj, representation.fields)
         if fields is None:
             return None
-        return {"__typename": type_name, **fields, **_pick_required(obj, representation.requires)}
+        required = _pick_required(obj, representation.requires)
+        return {"__typename": representation.type_name, **fields, **required}
     return None
 
 

@@ -54,7 +54,7 @@ class ResponseShaper:
 
     def _object(
         self,
-        type_: GraphQLObjectType,
+        type_: GraphQLObjectType | GraphQLInterfaceType,
         selections: tuple[Selection, ...],
         value: Mapping[str, Any],
         path: Path,
@@ -126,12 +126,16 @@ class ResponseShaper:
 
     def _runtime_type(
         self, type_: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType, value: Any
-    ) -> GraphQLObjectType | None:
+    ) -> GraphQLObjectType | GraphQLInterfaceType | None:
         if isinstance(type_, GraphQLObjectType):
             return type_
-        runtime = self.schema.get_type(str(value.get("__typename")))
+        typename = value.get("__typename")
+        runtime = self.schema.get_type(str(typename))
         if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
             return runtime
+        if isinstance(type_, GraphQLInterfaceType) and typename == type_.name:
+            # From an @interfaceObject subgraph, when no concrete type was needed.
+            return type_
         return None
 
     def _null_error(self, path: Path, parent: str, field_name: str) -> None:
@@ -160,7 +164,9 @@ def _is_prefix(prefix: Any, path: Path) -> bool:
 
 
 def _collect_fields(
-    schema: GraphQLSchema, type_: GraphQLObjectType, selections: tuple[Selection, ...]
+    schema: GraphQLSchema,
+    type_: GraphQLObjectType | GraphQLInterfaceType,
+    selections: tuple[Selection, ...],
 ) -> dict[str, list[Field]]:
     """Group fields by response key, applying fragments whose condition matches ``type_``."""
     fields: dict[str, list[Field]] = {}
@@ -178,9 +184,13 @@ def _collect_fields(
     return fields
 
 
-def _applies(schema: GraphQLSchema, condition: str, type_: GraphQLObjectType) -> bool:
+def _applies(
+    schema: GraphQLSchema, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType
+) -> bool:
     if condition == type_.name:
         return True
+    if not isinstance(type_, GraphQLObjectType):
+        return False
     conditional = schema.get_type(condition)
     if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
         return schema.is_sub_type(conditional, type_)

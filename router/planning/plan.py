@@ -34,6 +34,12 @@ class Representation:
     type_name: str
     fields: tuple[KeyField, ...]
     requires: tuple[Selection, ...] = ()
+    object_types: tuple[str, ...] = ()
+    """``__typename`` values of the objects it applies to when ``type_name`` is an interface
+    (an entity interface or ``@interfaceObject``): representations then say the interface."""
+
+    def applies_to(self, typename: object) -> bool:
+        return typename == self.type_name or typename in self.object_types
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,6 +209,10 @@ class _Planner:
             self._plan_selections(group, parent_type, selections, out, path, provided)
             return
         if not self._type_in_graph(condition, group.graph):
+            if self._is_interface_object(parent_type, group.graph):
+                # This subgraph does not know the implementations: ask one that does.
+                fragment = InlineFragment(condition, selections)
+                self._jump_to_real_interface(group, parent_type, fragment, out, path)
             return
         inner = out.branch(f"... on {condition}")
         self._plan_selections(group, condition, selections, inner, path, provided)
@@ -223,14 +227,24 @@ class _Planner:
         provided: ProvidedTree | None,
     ) -> None:
         if fld.name == "__typename":
+            if self._is_interface_object(parent_type, group.graph):
+                # It would answer the interface's name; the concrete type lives elsewhere.
+                self._jump_to_real_interface(group, parent_type, fld, out, path)
             out.leaf(_head(fld))
             return
         local, child_provided = self._resolves_locally(group, parent_type, fld, provided)
         if not local:
-            if self._is_abstract(parent_type):
+            route = self._route(group, parent_type, fld, path)
+            if route is None and self._is_abstract(parent_type):
                 self._explode_abstract(group, parent_type, fld, out, path, provided)
                 return
-            self._jump(group, parent_type, fld, out, path)
+            if route is None:
+                raise PlanningError(
+                    f"cannot plan {parent_type}.{fld.name}: no subgraph that resolves it can be "
+                    f"reached from subgraph {self.supergraph.graph_name(group.graph)} "
+                    "through a @key"
+                )
+            self._jump(group, route, fld, out, path)
             return
         group.variables.update(fld.variables)
         if not fld.selections:
@@ -274,47 +288,102 @@ class _Planner:
     def _jump(
         self,
         group: _Group,
-        parent_type: str,
+        route: _Route,
         fld: Field,
         out: _SelectionBuilder,
         path: tuple[str, ...],
     ) -> None:
         """Fetch ``fld`` from another subgraph through ``_entities`` on the parent entity."""
-        target, key = self._choose_target(group, parent_type, fld, path)
-        out.leaf("__typename")
-        _add_key_fields(out, _key_fields(key.fields))
-        placement = self.supergraph.placement(parent_type, fld.name, target)
+        placement = self.supergraph.placement(route.entity_type, fld.name, route.graph)
         requires = placement.requires if placement else None
+        child = self._entity_group(group, route, requires, out, path)
+        self._plan_field(child, route.entity_type, fld, child.selections, path, None)
+
+    def _jump_to_real_interface(
+        self,
+        group: _Group,
+        interface: str,
+        selection: Selection,
+        out: _SelectionBuilder,
+        path: tuple[str, ...],
+    ) -> None:
+        """Resolve ``selection`` on an ``@interfaceObject`` in a subgraph with the interface."""
+        info = self.supergraph.types.get(interface)
+        for graph in info.graphs if info else ():
+            if info is None or info.is_interface_object_in(graph):
+                continue
+            for key in info.resolvable_keys_in(graph):
+                if self._key_available(interface, key, group.graph):
+                    child = self._entity_group(
+                        group, _Route(graph, interface, key), None, out, path
+                    )
+                    self._plan_selections(
+                        child, interface, (selection,), child.selections, path, None
+                    )
+                    return
+        raise PlanningError(
+            f"cannot resolve the concrete type of {interface}: no subgraph defines it as an "
+            "interface with a resolvable @key"
+        )
+
+    def _entity_group(
+        self,
+        group: _Group,
+        route: _Route,
+        requires: str | None,
+        out: _SelectionBuilder,
+        path: tuple[str, ...],
+    ) -> _Group:
+        """The dependent fetch for ``route``: the current fetch selects the key (and requires)."""
+        out.leaf("__typename")
+        _add_key_fields(out, _key_fields(route.key.fields))
         dependencies: list[_Group] = []
         if requires:
             # The required fields are planned where the entity is, as if the client asked
             # for them; whatever fetches that takes must run before the requiring fetch.
             outer, self._touched = self._touched, dependencies
             self._plan_selections(
-                group, parent_type, field_set_selections(requires), out, path, None
+                group, route.entity_type, field_set_selections(requires), out, path, None
             )
             self._touched = outer
-        child = group.child(target, path, parent_type, key, requires)
+        child = group.child(route.graph, path, route.entity_type, route.key, requires)
         child.depends_on.extend(d for d in dependencies if d is not child)
         if self._touched is not None:
             self._touched.append(child)
-        self._plan_field(child, parent_type, fld, child.selections, path, None)
+        return child
 
-    def _choose_target(
+    def _route(
         self, group: _Group, parent_type: str, fld: Field, path: tuple[str, ...]
-    ) -> tuple[str, Key]:
-        info = self.supergraph.types.get(parent_type)
-        candidates = list(self.supergraph.field_graphs(parent_type, fld.name))
-        existing = [c.graph for c in group.children if c.path == path]
-        candidates.sort(key=lambda g: (g not in existing,))
-        for target in candidates:
-            for key in info.resolvable_keys_in(target) if info else ():
-                if self._key_available(parent_type, key, group.graph):
-                    return target, key
-        raise PlanningError(
-            f"cannot plan {parent_type}.{fld.name}: no subgraph that resolves it can be "
-            f"reached from subgraph {self.supergraph.graph_name(group.graph)} through a @key"
-        )
+    ) -> _Route | None:
+        """Where ``fld`` can be fetched from, as an entity reachable through a ``@key``.
+
+        The entity is the parent type itself or one of its interfaces (an entity interface or
+        an ``@interfaceObject`` elsewhere). Subgraphs the fetch already jumps to come first.
+        """
+        entity_types = [parent_type, *self._interfaces_with_field(parent_type, fld.name)]
+        existing = {c.graph for c in group.children if c.path == path}
+        routes: list[_Route] = []
+        for entity_type in entity_types:
+            info = self.supergraph.types.get(entity_type)
+            if info is None:
+                continue
+            for graph in self.supergraph.field_graphs(entity_type, fld.name):
+                for key in info.resolvable_keys_in(graph):
+                    if self._key_available(entity_type, key, group.graph):
+                        routes.append(_Route(graph, entity_type, key))
+                        break
+        routes.sort(key=lambda r: (r.graph not in existing,))
+        return routes[0] if routes else None
+
+    def _interfaces_with_field(self, type_name: str, field_name: str) -> list[str]:
+        named = self.schema.get_type(type_name)
+        if not isinstance(named, GraphQLObjectType):
+            return []
+        return [i.name for i in named.interfaces if field_name in i.fields]
+
+    def _is_interface_object(self, type_name: str, graph: str) -> bool:
+        info = self.supergraph.types.get(type_name)
+        return info is not None and info.is_interface_object_in(graph)
 
     def _key_available(self, type_name: str, key: Key, graph: str) -> bool:
         return all(
@@ -413,7 +482,7 @@ class _Planner:
                     alias=alias,
                     variable=variable,
                     paths=tuple(member.path for member in members),
-                    representations=(_representation(type_name, key, requires),),
+                    representations=(self._representation(type_name, key, requires),),
                 )
             )
             definitions.append(f"${variable}: [_Any!]!")
@@ -430,6 +499,11 @@ class _Planner:
             batches=tuple(batches),
             variable_usages=variables,
         )
+
+    def _representation(self, type_name: str, key: str, requires: str | None) -> Representation:
+        required = field_set_selections(requires) if requires else ()
+        implementations = self._possible_types(type_name) if self._is_abstract(type_name) else []
+        return Representation(type_name, _key_fields(key), required, tuple(implementations))
 
     def _variable_usages(self, used: set[str]) -> tuple[str, ...]:
         return tuple(name for name, _ in self.operation.variable_definitions if name in used)
@@ -458,13 +532,22 @@ class _Planner:
             f"{{ _entities(representations: $representations) "
             f"{{ ... on {group.entity_type} {group.selections.print()} }} }}"
         )
-        representation = _representation(group.entity_type, group.key.fields, group.requires)
+        representation = self._representation(group.entity_type, group.key.fields, group.requires)
         return Fetch(
             service=service,
             operation=f"{header}{body}",
             variable_usages=variables,
             representations=(representation,),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """An entity fetch target: the subgraph, the entity type it is asked for, and the key."""
+
+    graph: str
+    entity_type: str
+    key: Key
 
 
 def _reachable(roots: list[_Group]) -> list[_Group]:
@@ -476,11 +559,6 @@ def _reachable(roots: list[_Group]) -> list[_Group]:
         found.append(group)
         queue.extend(group.children)
     return found
-
-
-def _representation(type_name: str, key: str, requires: str | None) -> Representation:
-    required = field_set_selections(requires) if requires else ()
-    return Representation(type_name, _key_fields(key), required)
 
 
 def _sequence(steps: list[PlanNode]) -> PlanNode:

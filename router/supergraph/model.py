@@ -53,11 +53,16 @@ class TypePlacement:
 
 @dataclass(frozen=True, slots=True)
 class FieldInfo:
-    """A field and the subgraphs that define it. Empty ``placements``: every graph of its type."""
+    """A field and the subgraphs that define it. Empty ``placements``: every graph of its type.
+
+    ``unowned`` fields (``@join__field`` without a graph) no subgraph resolves on this type; they
+    come through an ``@interfaceObject`` of one of its interfaces.
+    """
 
     type_name: str
     name: str
     placements: tuple[FieldPlacement, ...] = ()
+    unowned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,10 @@ class TypeInfo:
     def resolvable_keys_in(self, graph: str) -> tuple[Key, ...]:
         return tuple(k for k in self.keys_in(graph) if k.resolvable)
 
+    def is_interface_object_in(self, graph: str) -> bool:
+        """Whether ``graph`` sees this interface as an object type (``@interfaceObject``)."""
+        return any(p.graph == graph and p.interface_object for p in self.placements)
+
 
 @dataclass(frozen=True, slots=True)
 class Supergraph:
@@ -100,6 +109,8 @@ class Supergraph:
         if info is None:
             return ()
         fld = info.fields.get(field_name)
+        if fld is not None and fld.unowned:
+            return ()
         if fld is None or not fld.placements:
             return info.graphs
         return tuple(p.graph for p in fld.placements if not p.external and not p.used_overridden)

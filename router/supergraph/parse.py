@@ -175,12 +175,12 @@ def _types(document: DocumentNode, names: SpecNames) -> dict[str, TypeInfo]:
             )
         if isinstance(definition, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
             for field_node in definition.fields or ():
-                found = (
-                    _field_placement(d) for d in _directives(field_node.directives, join_field)
-                )
+                directives = _directives(field_node.directives, join_field)
+                found = (_field_placement(d) for d in directives)
                 placements = tuple(p for p in found if p is not None)
+                unowned = bool(directives) and not placements
                 builder.fields[field_node.name.value] = FieldInfo(
-                    name, field_node.name.value, placements
+                    name, field_node.name.value, placements, unowned
                 )
     return {
         name: TypeInfo(name, tuple(b.placements), dict(b.fields)) for name, b in builders.items()

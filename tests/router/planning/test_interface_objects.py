@@ -1,0 +1,64 @@
+"""``@interfaceObject``: a subgraph that sees an interface as one object type."""
+
+from __future__ import annotations
+
+from tests.router.planning.harness import dedent, plan_text
+
+
+def test_interface_object_fields_are_fetched_with_interface_representations() -> None:
+    assert plan_text("media", "{ materials { title stars } }") == dedent(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "courses") {
+              { materials { __typename title id } }
+            },
+            Flatten(path: "materials.@") {
+              Fetch(service: "ratings") {
+                { ... on Material { id } } =>
+                query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Material { stars } } }
+              }
+            }
+          }
+        }
+        """
+    )
+
+
+def test_a_field_on_an_implementation_goes_through_its_interface_object() -> None:
+    plan = plan_text("media", "{ materials { ... on Video { minutes stars } } }")
+    assert 'Fetch(service: "ratings")' in plan
+    assert "... on Material { stars }" in plan
+
+
+def test_concrete_typename_from_an_interface_object_comes_from_the_real_interface() -> None:
+    plan = plan_text("media", "{ topRated { __typename stars } }")
+    assert plan == dedent(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "ratings") {
+              { topRated { __typename id stars } }
+            },
+            Flatten(path: "topRated.@") {
+              Fetch(service: "courses") {
+                { ... on Material { id } } =>
+                query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Material { __typename } } }
+              }
+            }
+          }
+        }
+        """
+    )
+
+
+def test_fragments_on_implementations_unknown_to_the_interface_object_are_resolved_elsewhere() -> (
+    None
+):
+    plan = plan_text("media", "{ topRated { stars ... on Article { words } } }")
+    assert "... on Material { __typename ... on Article { words } }" in plan
+    assert "{ topRated { __typename stars id } }" in plan
+
+
+def test_no_concrete_type_needed_means_no_extra_fetch() -> None:
+    assert plan_text("media", "{ topRated { id stars } }").count("Fetch(") == 1
