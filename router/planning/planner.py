@@ -12,7 +12,7 @@ level to one subgraph travel as one request (a ``BatchFetch``), so each plan ste
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from graphql import (
@@ -131,20 +131,25 @@ class _Planner:
         self._fetch_count = 0
         self._touched: list[_Group] | None = None
         """While planning ``@requires`` fields: every group those fields were added to."""
+        self._roots: list[_Group] = []
+        self._root_type = ""
+        self._trail: list[_Frame] = []
+        """The fields being planned, outermost first: where to re-fetch from when needed."""
 
     def plan(self) -> QueryPlan:
         root_type = self.schema.get_root_type(OperationType(self.operation.kind))
         if root_type is None:
             raise PlanningError(f"the supergraph has no {self.operation.kind} type")
+        self._root_type = root_type.name
         fields = _root_fields(self.operation.selections, root_type.name)
-        groups: list[_Group] = []
+        groups = self._roots
         for fld in fields:
             if fld.name in _INTROSPECTION_ROOTS:
                 continue
             graphs = self.supergraph.field_graphs(root_type.name, fld.name)
             if not graphs:
                 raise PlanningError(f"no subgraph resolves {root_type.name}.{fld.name}")
-            group = self._root_group(groups, graphs)
+            group = self._root_group(groups, self._by_coverage(root_type.name, fld, graphs))
             self._plan_field(group, root_type.name, fld, group.selections, (), None)
         if not groups:
             return QueryPlan(self.operation, None)
@@ -152,6 +157,18 @@ class _Planner:
             # Each mutation fetch completes (with its entity fetches) before the next starts.
             return QueryPlan(self.operation, _sequence([self._levels([g]) for g in groups]))
         return QueryPlan(self.operation, self._levels(groups))
+
+    def _by_coverage(self, root_type: str, fld: Field, graphs: tuple[str, ...]) -> tuple[str, ...]:
+        """Subgraphs sharing a root field, those resolving most of its selection first."""
+        if len(graphs) < 2 or not fld.selections:
+            return graphs
+        named, _ = _unwrap(self._field_type(root_type, fld.name))
+        names = [s.name for s in _root_fields(fld.selections, named) if s.name != "__typename"]
+
+        def covered(graph: str) -> int:
+            return sum(graph in self.supergraph.field_graphs(named, name) for name in names)
+
+        return tuple(sorted(graphs, key=covered, reverse=True))
 
     def _root_group(self, groups: list[_Group], graphs: tuple[str, ...]) -> _Group:
         if self.operation.kind == "mutation":
@@ -238,6 +255,8 @@ class _Planner:
             if route is None and self._is_abstract(parent_type):
                 self._explode_abstract(group, parent_type, fld, out, path, provided)
                 return
+            if route is None and self._refetch_from_ancestor(group, parent_type, fld):
+                return
             if route is None:
                 raise PlanningError(
                     f"cannot plan {parent_type}.{fld.name}: no subgraph that resolves it can be "
@@ -254,7 +273,54 @@ class _Planner:
         named, depth = _unwrap(field_type)
         child_path = path + (fld.response_key,) + ("@",) * depth
         inner = out.branch(_head(fld))
+        self._trail.append(_Frame(group, parent_type, fld, path, out))
         self._plan_selections(group, named, fld.selections, inner, child_path, child_provided)
+        self._trail.pop()
+        if not inner:
+            inner.leaf("__typename")  # everything asked went to other fetches; stay valid
+
+    def _refetch_from_ancestor(self, group: _Group, parent_type: str, fld: Field) -> bool:
+        """Resolve ``fld`` by selecting its whole path again in a subgraph that owns it.
+
+        For fields of value types (no ``@key``): walk up the fields of this fetch to the nearest
+        ancestor that another subgraph can start from, either a root field it also resolves
+        (shared roots, queries only) or an entity it can be asked for by key, and select the
+        chain of fields from there down to ``fld`` in that subgraph.
+        """
+        frames = [frame for frame in self._trail if frame.group is group]
+        for start in range(len(frames) - 1, -1, -1):
+            chain = frames[start:]
+            for graph in self.supergraph.field_graphs(parent_type, fld.name):
+                if graph == group.graph or not all(
+                    graph in self.supergraph.field_graphs(f.parent_type, f.fld.name) for f in chain
+                ):
+                    continue
+                selection = _chain_selection(chain, parent_type, fld)
+                first = chain[0]
+                if first.parent_type == self._root_type and group in self._roots:
+                    if self.operation.kind != "query":
+                        continue
+                    root = _Group(graph)
+                    self._roots.append(root)
+                    self._plan_selections(
+                        root, first.parent_type, (selection,), root.selections, (), None
+                    )
+                    return True
+                info = self.supergraph.types.get(first.parent_type)
+                for key in info.resolvable_keys_in(graph) if info else ():
+                    if self._key_available(first.parent_type, key, group.graph):
+                        route = _Route(graph, first.parent_type, key)
+                        child = self._entity_group(group, route, None, first.out, first.path)
+                        self._plan_selections(
+                            child,
+                            first.parent_type,
+                            (selection,),
+                            child.selections,
+                            first.path,
+                            None,
+                        )
+                        return True
+        return False
 
     def _resolves_locally(
         self, group: _Group, parent_type: str, fld: Field, provided: ProvidedTree | None
@@ -539,6 +605,31 @@ class _Planner:
             variable_usages=variables,
             representations=(representation,),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """A field being planned: in which fetch, on which type, at which path, into which builder."""
+
+    group: _Group
+    parent_type: str
+    fld: Field
+    path: tuple[str, ...]
+    out: _SelectionBuilder
+
+
+def _chain_selection(chain: list[_Frame], leaf_parent: str, leaf: Field) -> Selection:
+    """The chain's fields nested into one selection ending in ``leaf`` (on ``leaf_parent``).
+
+    Each level is wrapped in a fragment on the type the next field was planned on, so type
+    conditions met on the way down are kept; fragments on the field's own type are flattened.
+    """
+    selection: Selection = leaf
+    parent = leaf_parent
+    for frame in reversed(chain):
+        selection = replace(frame.fld, selections=(InlineFragment(parent, (selection,)),))
+        parent = frame.parent_type
+    return selection
 
 
 @dataclass(frozen=True, slots=True)
