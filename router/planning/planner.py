@@ -12,6 +12,7 @@ level to one subgraph travel as one request (a ``BatchFetch``), so each plan ste
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
     GraphQLUnionType,
     OperationType,
     SelectionSetNode,
@@ -149,7 +151,8 @@ class _Planner:
             graphs = self.supergraph.field_graphs(root_type.name, fld.name)
             if not graphs:
                 raise PlanningError(f"no subgraph resolves {root_type.name}.{fld.name}")
-            group = self._root_group(groups, self._by_coverage(root_type.name, fld, graphs))
+            graph = self._root_graph(root_type.name, fld, graphs, groups)
+            group = self._root_group(groups, graph)
             self._plan_field(group, root_type.name, fld, group.selections, (), None)
         if not groups:
             return QueryPlan(self.operation, None)
@@ -158,29 +161,45 @@ class _Planner:
             return QueryPlan(self.operation, _sequence([self._levels([g]) for g in groups]))
         return QueryPlan(self.operation, self._levels(groups))
 
-    def _by_coverage(self, root_type: str, fld: Field, graphs: tuple[str, ...]) -> tuple[str, ...]:
-        """Subgraphs sharing a root field, those resolving most of its selection first."""
-        if len(graphs) < 2 or not fld.selections:
-            return graphs
-        named, _ = _unwrap(self._field_type(root_type, fld.name))
-        names = [s.name for s in _root_fields(fld.selections, named) if s.name != "__typename"]
+    def _root_graph(
+        self, root_type: str, fld: Field, graphs: tuple[str, ...], groups: list[_Group]
+    ) -> str:
+        """The subgraph to ask for a root field: the one whose plan for it takes the fewest
+        fetches (a subgraph that cannot plan it at all is out); ties go to a subgraph that
+        already has a root fetch, then to supergraph order."""
+        if len(graphs) == 1:
+            return graphs[0]
+        used = [g.graph for g in groups]
+        if self.operation.kind == "mutation":
+            used = used[-1:]
+        best: tuple[int, int, int] | None = None
+        chosen = graphs[0]
+        for index, graph in enumerate(graphs):
+            trial = _Group(graph)
+            saved, self._roots = self._roots, [*self._roots, trial]
+            try:
+                self._plan_field(trial, root_type, fld, trial.selections, (), None)
+                added = self._roots[len(saved) :]  # the trial and the roots it re-fetches from
+            except PlanningError:
+                continue
+            finally:
+                self._roots = saved
+            cost = (len(_reachable(added)), graph not in used, index)
+            if best is None or cost < best:
+                best, chosen = cost, graph
+        return chosen
 
-        def covered(graph: str) -> int:
-            return sum(graph in self.supergraph.field_graphs(named, name) for name in names)
-
-        return tuple(sorted(graphs, key=covered, reverse=True))
-
-    def _root_group(self, groups: list[_Group], graphs: tuple[str, ...]) -> _Group:
+    def _root_group(self, groups: list[_Group], graph: str) -> _Group:
         if self.operation.kind == "mutation":
             # Mutations run strictly in document order: only consecutive fields share a fetch.
-            if groups and groups[-1].graph in graphs:
+            if groups and groups[-1].graph == graph:
                 return groups[-1]
-            groups.append(_Group(graphs[0]))
+            groups.append(_Group(graph))
             return groups[-1]
         for group in groups:
-            if group.graph in graphs:
+            if group.graph == graph:
                 return group
-        groups.append(_Group(graphs[0]))
+        groups.append(_Group(graph))
         return groups[-1]
 
     # -- selections ---------------------------------------------------------------------
@@ -231,8 +250,24 @@ class _Planner:
                 fragment = InlineFragment(condition, selections)
                 self._jump_to_real_interface(group, parent_type, fragment, out, path)
             return
-        inner = out.branch(f"... on {condition}")
-        self._plan_selections(group, condition, selections, inner, path, provided)
+        if self._is_interface_object(parent_type, group.graph):
+            inner = out.branch(f"... on {condition}")
+            self._plan_selections(group, condition, selections, inner, path, provided)
+            return
+        # The objects this subgraph can return here that the client's condition matches
+        # (supergraph semantics), versus what the condition matches in this subgraph.
+        wanted = set(self._possible_types(condition))
+        runtime = [t for t in self._possible_types_in(parent_type, group.graph) if t in wanted]
+        if not runtime:
+            return
+        local = set(self._possible_types_in(condition, group.graph))
+        if not self._is_abstract(condition) or local.issuperset(runtime):
+            inner = out.branch(f"... on {condition}")
+            self._plan_selections(group, condition, selections, inner, path, provided)
+            return
+        for type_name in runtime:
+            inner = out.branch(f"... on {type_name}")
+            self._plan_selections(group, type_name, selections, inner, path, provided)
 
     def _plan_field(
         self,
@@ -251,7 +286,7 @@ class _Planner:
             return
         local, child_provided = self._resolves_locally(group, parent_type, fld, provided)
         if not local:
-            route = self._route(group, parent_type, fld, path)
+            route = self._route(group, parent_type, fld, path, provided)
             if route is None and self._is_abstract(parent_type):
                 self._explode_abstract(group, parent_type, fld, out, path, provided)
                 return
@@ -263,7 +298,7 @@ class _Planner:
                     f"reached from subgraph {self.supergraph.graph_name(group.graph)} "
                     "through a @key"
                 )
-            self._jump(group, route, fld, out, path)
+            self._jump(group, route, fld, out, path, provided)
             return
         group.variables.update(fld.variables)
         if not fld.selections:
@@ -273,9 +308,16 @@ class _Planner:
         named, depth = _unwrap(field_type)
         child_path = path + (fld.response_key,) + ("@",) * depth
         inner = out.branch(_head(fld))
+        local_named = self._local_type(parent_type, fld.name, group.graph) or named
+        if local_named != named and self._is_abstract(named):
+            inner.leaf("__typename")  # the shaper needs it to complete the abstract type
         self._trail.append(_Frame(group, parent_type, fld, path, out))
-        self._plan_selections(group, named, fld.selections, inner, child_path, child_provided)
-        self._trail.pop()
+        try:
+            self._plan_selections(
+                group, local_named, fld.selections, inner, child_path, child_provided
+            )
+        finally:
+            self._trail.pop()
         if not inner:
             inner.leaf("__typename")  # everything asked went to other fetches; stay valid
 
@@ -334,7 +376,17 @@ class _Planner:
             # Only a fetch whose representations carry the required fields can resolve it.
             carried = group.entity_type == parent_type and group.requires == placement.requires
             return carried, below
-        return group.graph in self.supergraph.field_graphs(parent_type, fld.name), below
+        if group.graph not in self.supergraph.field_graphs(parent_type, fld.name):
+            return False, below
+        if self._is_abstract(parent_type) and not self._is_interface_object(
+            parent_type, group.graph
+        ):
+            # An interface field is only local if every implementation this subgraph can
+            # return resolves it here (not @external, not overridden away).
+            for type_name in self._possible_types_in(parent_type, group.graph):
+                if group.graph not in self.supergraph.field_graphs(type_name, fld.name):
+                    return False, below
+        return True, below
 
     def _explode_abstract(
         self,
@@ -346,8 +398,8 @@ class _Planner:
         provided: ProvidedTree | None,
     ) -> None:
         """An interface field this subgraph cannot resolve: ask per implementation."""
-        for type_name in self._possible_types(parent_type):
-            if self._type_in_graph(type_name, group.graph):
+        for type_name in self._possible_types_in(parent_type, group.graph):
+            if True:
                 inner = out.branch(f"... on {type_name}")
                 self._plan_field(group, type_name, fld, inner, path, provided)
 
@@ -358,11 +410,12 @@ class _Planner:
         fld: Field,
         out: _SelectionBuilder,
         path: tuple[str, ...],
+        provided: ProvidedTree | None = None,
     ) -> None:
         """Fetch ``fld`` from another subgraph through ``_entities`` on the parent entity."""
         placement = self.supergraph.placement(route.entity_type, fld.name, route.graph)
         requires = placement.requires if placement else None
-        child = self._entity_group(group, route, requires, out, path)
+        child = self._entity_group(group, route, requires, out, path, provided)
         self._plan_field(child, route.entity_type, fld, child.selections, path, None)
 
     def _jump_to_real_interface(
@@ -399,19 +452,27 @@ class _Planner:
         requires: str | None,
         out: _SelectionBuilder,
         path: tuple[str, ...],
+        provided: ProvidedTree | None = None,
     ) -> _Group:
-        """The dependent fetch for ``route``: the current fetch selects the key (and requires)."""
+        """The dependent fetch for ``route``: the current fetch selects the key (and requires).
+
+        A key this subgraph lacks (``route.acquire_key``) is planned like ``@requires`` fields:
+        as if the client asked for it here, so it comes from other subgraphs first.
+        """
         out.leaf("__typename")
-        _add_key_fields(out, _key_fields(route.key.fields))
         dependencies: list[_Group] = []
+        outer, self._touched = self._touched, dependencies
+        if route.acquire_key:
+            key_selections = field_set_selections(route.key.fields)
+            self._plan_selections(group, route.entity_type, key_selections, out, path, provided)
+        else:
+            _add_key_fields(out, _key_fields(route.key.fields))
         if requires:
             # The required fields are planned where the entity is, as if the client asked
             # for them; whatever fetches that takes must run before the requiring fetch.
-            outer, self._touched = self._touched, dependencies
-            self._plan_selections(
-                group, route.entity_type, field_set_selections(requires), out, path, None
-            )
-            self._touched = outer
+            required = self._required_selections(route.entity_type, requires)
+            self._plan_selections(group, route.entity_type, required, out, path, None)
+        self._touched = outer
         child = group.child(route.graph, path, route.entity_type, route.key, requires)
         child.depends_on.extend(d for d in dependencies if d is not child)
         if self._touched is not None:
@@ -419,7 +480,12 @@ class _Planner:
         return child
 
     def _route(
-        self, group: _Group, parent_type: str, fld: Field, path: tuple[str, ...]
+        self,
+        group: _Group,
+        parent_type: str,
+        fld: Field,
+        path: tuple[str, ...],
+        provided: ProvidedTree | None = None,
     ) -> _Route | None:
         """Where ``fld`` can be fetched from, as an entity reachable through a ``@key``.
 
@@ -435,11 +501,55 @@ class _Planner:
                 continue
             for graph in self.supergraph.field_graphs(entity_type, fld.name):
                 for key in info.resolvable_keys_in(graph):
-                    if self._key_available(entity_type, key, group.graph):
+                    if self._key_available(entity_type, key, group.graph, provided):
                         routes.append(_Route(graph, entity_type, key))
                         break
-        routes.sort(key=lambda r: (r.graph not in existing,))
+                else:
+                    # Key-to-key hop: a key this subgraph lacks, obtainable from another.
+                    for key in info.resolvable_keys_in(graph):
+                        if self._key_obtainable(entity_type, key, group.graph, provided, 2):
+                            routes.append(_Route(graph, entity_type, key, acquire_key=True))
+                            break
+        routes.sort(key=lambda r: (r.acquire_key, r.graph not in existing))
         return routes[0] if routes else None
+
+    def _key_obtainable(
+        self, type_name: str, key: Key, graph: str, provided: ProvidedTree | None, hops: int
+    ) -> bool:
+        """Whether every top-level key field is here or in a subgraph reachable by key."""
+        return self._fields_obtainable(type_name, _key_fields(key.fields), graph, provided, hops)
+
+    def _fields_obtainable(
+        self,
+        type_name: str,
+        fields: tuple[KeyField, ...],
+        graph: str,
+        provided: ProvidedTree | None,
+        hops: int,
+    ) -> bool:
+        info = self.supergraph.types.get(type_name)
+        if info is None or hops == 0:
+            return False
+        for key_field in fields:
+            here = graph in self.supergraph.field_graphs(type_name, key_field.name) or (
+                provided is not None and key_field.name in provided
+            )
+            if here and key_field.selections:
+                inner = provided.get(key_field.name) if provided is not None else None
+                named, _ = _unwrap(self._field_type(type_name, key_field.name))
+                here = self._fields_obtainable(
+                    named, key_field.selections, graph, inner or None, hops
+                )
+            if here:
+                continue
+            if not any(
+                self._key_available(type_name, other, graph, provided)
+                or self._key_obtainable(type_name, other, graph, provided, hops - 1)
+                for owner in self.supergraph.field_graphs(type_name, key_field.name)
+                for other in info.resolvable_keys_in(owner)
+            ):
+                return False
+        return True
 
     def _interfaces_with_field(self, type_name: str, field_name: str) -> list[str]:
         named = self.schema.get_type(type_name)
@@ -451,11 +561,30 @@ class _Planner:
         info = self.supergraph.types.get(type_name)
         return info is not None and info.is_interface_object_in(graph)
 
-    def _key_available(self, type_name: str, key: Key, graph: str) -> bool:
-        return all(
-            graph in self.supergraph.field_graphs(type_name, f.name)
-            for f in _key_fields(key.fields)
-        )
+    def _key_available(
+        self, type_name: str, key: Key, graph: str, provided: ProvidedTree | None = None
+    ) -> bool:
+        return self._fields_available(type_name, _key_fields(key.fields), graph, provided)
+
+    def _fields_available(
+        self,
+        type_name: str,
+        fields: tuple[KeyField, ...],
+        graph: str,
+        provided: ProvidedTree | None,
+    ) -> bool:
+        """Whether ``graph`` resolves a key field set here, nested fields included."""
+        for key_field in fields:
+            inner = provided.get(key_field.name) if provided is not None else None
+            if inner is None and graph not in self.supergraph.field_graphs(
+                type_name, key_field.name
+            ):
+                return False
+            if key_field.selections:
+                named, _ = _unwrap(self._field_type(type_name, key_field.name))
+                if not self._fields_available(named, key_field.selections, graph, inner or None):
+                    return False
+        return True
 
     # -- schema helpers -----------------------------------------------------------------
 
@@ -474,6 +603,22 @@ class _Planner:
         if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
             return [t.name for t in self.schema.get_possible_types(named)]
         return [type_name]
+
+    def _possible_types_in(self, type_name: str, graph: str) -> list[str]:
+        """The object types ``type_name`` can be in ``graph`` (its members there)."""
+        if not self._is_abstract(type_name):
+            return [type_name] if self._type_in_graph(type_name, graph) else []
+        info = self.supergraph.types.get(type_name)
+        if info is not None and info.members:
+            return list(info.members.get(graph, ()))
+        return [t for t in self._possible_types(type_name) if self._type_in_graph(t, graph)]
+
+    def _local_type(self, parent_type: str, field_name: str, graph: str) -> str | None:
+        """The named type of a field in ``graph`` when ``@join__field(type:)`` says it differs."""
+        placement = self.supergraph.placement(parent_type, field_name, graph)
+        if placement is None or placement.type is None:
+            return None
+        return placement.type.strip("[]!")
 
     def _type_in_graph(self, type_name: str, graph: str) -> bool:
         info = self.supergraph.types.get(type_name)
@@ -566,8 +711,19 @@ class _Planner:
             variable_usages=variables,
         )
 
+    def _required_selections(self, type_name: str, requires: str) -> tuple[Selection, ...]:
+        """A ``@requires`` field set as it is fetched and read back into representations.
+
+        Fields with arguments get an alias derived from their arguments, so
+        ``price(currency: "USD")`` never collides with the client's ``price(...)`` or another
+        requirement's in the same selection set (the executor reads the alias and sends the
+        field name). Abstract type conditions become one fragment per possible object type,
+        since the executor matches conditions against ``__typename``.
+        """
+        return _prepare_required(self.schema, field_set_selections(requires), type_name)
+
     def _representation(self, type_name: str, key: str, requires: str | None) -> Representation:
-        required = field_set_selections(requires) if requires else ()
+        required = self._required_selections(type_name, requires) if requires else ()
         implementations = self._possible_types(type_name) if self._is_abstract(type_name) else []
         return Representation(type_name, _key_fields(key), required, tuple(implementations))
 
@@ -639,6 +795,7 @@ class _Route:
     graph: str
     entity_type: str
     key: Key
+    acquire_key: bool = False
 
 
 def _reachable(roots: list[_Group]) -> list[_Group]:
@@ -650,6 +807,37 @@ def _reachable(roots: list[_Group]) -> list[_Group]:
         found.append(group)
         queue.extend(group.children)
     return found
+
+
+def _prepare_required(
+    schema: GraphQLSchema, selections: tuple[Selection, ...], parent_type: str
+) -> tuple[Selection, ...]:
+    result: list[Selection] = []
+    for selection in selections:
+        if isinstance(selection, InlineFragment):
+            condition = selection.type_condition or parent_type
+            named = schema.get_type(condition)
+            concrete = (
+                [t.name for t in schema.get_possible_types(named)]
+                if isinstance(named, GraphQLInterfaceType | GraphQLUnionType)
+                else [condition]
+            )
+            for type_name in concrete:
+                inner = _prepare_required(schema, selection.selections, type_name)
+                result.append(InlineFragment(type_name, inner))
+            continue
+        inner_selections = selection.selections
+        if inner_selections:
+            parent = schema.get_type(parent_type)
+            assert isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
+            named_type, _ = _unwrap(parent.fields[selection.name].type)
+            inner_selections = _prepare_required(schema, inner_selections, named_type)
+        key = selection.response_key
+        if selection.arguments:
+            digest = hashlib.sha1(selection.arguments.encode()).hexdigest()[:8]
+            key = f"_req_{selection.name}_{digest}"
+        result.append(replace(selection, response_key=key, selections=inner_selections))
+    return tuple(result)
 
 
 def _sequence(steps: list[PlanNode]) -> PlanNode:

@@ -39,6 +39,8 @@ class FieldPlacement:
     external: bool = False
     override: str | None = None
     used_overridden: bool = False
+    type: str | None = None
+    """The field's type in this subgraph when it differs from the supergraph's (``type:``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,9 @@ class TypeInfo:
     name: str
     placements: tuple[TypePlacement, ...] = ()
     fields: dict[str, FieldInfo] = field(default_factory=dict)
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For an interface or union: per subgraph, the object types that are its members there
+    (``@join__implements`` / ``@join__unionMember``); they may differ between subgraphs."""
 
     @property
     def graphs(self) -> tuple[str, ...]:

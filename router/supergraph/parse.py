@@ -150,11 +150,23 @@ class _TypeBuilder:
 def _types(document: DocumentNode, names: SpecNames) -> dict[str, TypeInfo]:
     builders: dict[str, _TypeBuilder] = {}
     join_type, join_field = f"{names.join}__type", f"{names.join}__field"
+    join_implements, join_member = f"{names.join}__implements", f"{names.join}__unionMember"
+    members: dict[str, dict[str, list[str]]] = {}
     for definition in document.definitions:
         if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
             continue
         name = definition.name.value
         builder = builders.setdefault(name, _TypeBuilder([], {}))
+        if isinstance(definition, ObjectTypeDefinitionNode):
+            for directive in _directives(definition.directives, join_implements):
+                args = _arguments(directive)
+                implementers = members.setdefault(str(args["interface"]), {})
+                implementers.setdefault(str(args["graph"]), []).append(name)
+        for directive in _directives(definition.directives, join_member):
+            args = _arguments(directive)
+            members.setdefault(name, {}).setdefault(str(args["graph"]), []).append(
+                str(args["member"])
+            )
         by_graph: dict[str, list[Key]] = {}
         flags: dict[str, tuple[bool, bool]] = {}
         for directive in _directives(definition.directives, join_type):
@@ -183,7 +195,13 @@ def _types(document: DocumentNode, names: SpecNames) -> dict[str, TypeInfo]:
                     name, field_node.name.value, placements, unowned
                 )
     return {
-        name: TypeInfo(name, tuple(b.placements), dict(b.fields)) for name, b in builders.items()
+        name: TypeInfo(
+            name,
+            tuple(b.placements),
+            dict(b.fields),
+            {graph: tuple(types) for graph, types in members.get(name, {}).items()},
+        )
+        for name, b in builders.items()
     }
 
 
@@ -198,6 +216,7 @@ def _field_placement(directive: DirectiveNode) -> FieldPlacement | None:
         external=bool(args.get("external", False)),
         override=_optional_str(args.get("override")),
         used_overridden=bool(args.get("usedOverridden", False)),
+        type=_optional_str(args.get("type")),
     )
 
 
