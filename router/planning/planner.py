@@ -81,10 +81,17 @@ class _SelectionBuilder:
         return child
 
     def print(self) -> str:
+        """GraphQL text. Selections emptied because every field went to other fetches stay
+        valid: an empty fragment is dropped, an empty field selection keeps ``__typename``."""
         parts = []
         for head, child in self._items.items():
-            parts.append(head if child is None else f"{head} {child.print()}")
-        return "{ " + " ".join(parts) + " }"
+            if child is None:
+                parts.append(head)
+            elif child:
+                parts.append(f"{head} {child.print()}")
+            elif not head.startswith("..."):
+                parts.append(f"{head} {{ __typename }}")
+        return "{ " + " ".join(parts or ["__typename"]) + " }"
 
     def __bool__(self) -> bool:
         return bool(self._items)
@@ -318,8 +325,6 @@ class _Planner:
             )
         finally:
             self._trail.pop()
-        if not inner:
-            inner.leaf("__typename")  # everything asked went to other fetches; stay valid
 
     def _refetch_from_ancestor(self, group: _Group, parent_type: str, fld: Field) -> bool:
         """Resolve ``fld`` by selecting its whole path again in a subgraph that owns it.

@@ -62,3 +62,9 @@ def test_fragments_on_implementations_unknown_to_the_interface_object_are_resolv
 
 def test_no_concrete_type_needed_means_no_extra_fetch() -> None:
     assert plan_text("media", "{ topRated { id stars } }").count("Fetch(") == 1
+
+
+def test_fragments_emptied_by_jumps_are_left_out_of_the_subgraph_query() -> None:
+    plan = plan_text("media", "{ topRated { ... on Video { minutes } } }")
+    assert "{ topRated { __typename id } }" in plan
+    assert "... on Video {  }" not in plan
