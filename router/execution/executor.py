@@ -91,7 +91,7 @@ class PlanExecutor:
             return
         data = response.get("data")
         if isinstance(data, dict):
-            deep_merge(state.data, data)
+            deep_merge(state.data, _renamed(data, dict(fetch.renames)))
         for error in _errors(response):
             state.errors.append(error)
 
@@ -109,7 +109,7 @@ class PlanExecutor:
         body = _body(fetch, variables, {"representations": batch.representations})
         response = await self._send(fetch.service, body, headers, state)
         if response is not None:
-            _merge_entities(fetch.service, response, {"_entities": batch}, state)
+            _merge_entities(fetch, response, {"_entities": batch}, state)
 
     async def _batch_fetch(
         self,
@@ -128,7 +128,7 @@ class PlanExecutor:
         body = _body(fetch, variables, extra)
         response = await self._send(fetch.service, body, headers, state)
         if response is not None:
-            _merge_entities(fetch.service, response, targets, state)
+            _merge_entities(fetch, response, targets, state)
 
     async def _send(
         self,
@@ -178,13 +178,14 @@ class _EntityTargets:
 
 
 def _merge_entities(
-    service: str,
+    fetch: Fetch | BatchFetch,
     response: Mapping[str, Any],
     targets: Mapping[str, _EntityTargets],
     state: ExecutionState,
 ) -> None:
     """Merge each ``_entities`` list (keyed by its response key) into the objects it is for."""
-    data = response.get("data")
+    service = fetch.service
+    data = _renamed(response.get("data"), dict(fetch.renames))
     errors = _errors(response)
     for key, target in targets.items():
         if not target.representations:
@@ -331,6 +332,17 @@ def _pick(obj: Mapping[str, Any], fields: tuple[KeyField, ...]) -> dict[str, Any
             value = inner
         picked[key_field.name] = value
     return picked
+
+
+def _renamed(value: Any, renames: Mapping[str, str]) -> Any:
+    """``value`` with the planner's aliases turned back into the client's response keys."""
+    if not renames:
+        return value
+    if isinstance(value, dict):
+        return {renames.get(k, k): _renamed(v, renames) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(item, renames) for item in value]
+    return value
 
 
 def deep_merge(target: dict[str, Any], source: Mapping[str, Any]) -> None:

@@ -51,6 +51,8 @@ class Fetch:
     operation_kind: OperationKind = "query"
     variable_usages: tuple[str, ...] = ()
     representations: tuple[Representation, ...] = ()
+    renames: tuple[tuple[str, str], ...] = ()
+    """Aliases the operation had to use, and the response keys they stand for."""
 
     @property
     def is_entity_fetch(self) -> bool:
@@ -83,6 +85,7 @@ class BatchFetch:
     operation: str
     batches: tuple[EntityBatch, ...]
     variable_usages: tuple[str, ...] = ()
+    renames: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,8 +67,12 @@ def build_query_plan(supergraph: Supergraph, operation: Operation) -> QueryPlan:
 class _SelectionBuilder:
     """A subgraph selection set under construction; identical selections merge."""
 
-    def __init__(self) -> None:
+    def __init__(self, scope: _SelectionBuilder | None = None) -> None:
         self._items: dict[str, _SelectionBuilder | None] = {}
+        self.scope = scope
+        """For a fragment: the selection set holding it and its sibling fragments."""
+        self.types: dict[str, str] = {}
+        """Response key -> the field's type in this subgraph, across the sibling fragments."""
 
     def leaf(self, head: str) -> None:
         self._items.setdefault(head, None)
@@ -76,7 +80,7 @@ class _SelectionBuilder:
     def branch(self, head: str) -> _SelectionBuilder:
         child = self._items.get(head)
         if child is None:
-            child = _SelectionBuilder()
+            child = _SelectionBuilder(self if head.startswith("...") else None)
             self._items[head] = child
         return child
 
@@ -114,6 +118,8 @@ class _Group:
     variables: set[str] = field(default_factory=set)
     children: list[_Group] = field(default_factory=list)
     depends_on: list[_Group] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)
+    """Aliases this fetch had to use (alias -> the client's response key)."""
 
     def child(
         self,
@@ -138,6 +144,7 @@ class _Planner:
         self.schema = supergraph.schema
         self.operation = operation
         self._fetch_count = 0
+        self._alias_count = 0
         self._touched: list[_Group] | None = None
         """While planning ``@requires`` fields: every group those fields were added to."""
         self._roots: list[_Group] = []
@@ -308,13 +315,14 @@ class _Planner:
             self._jump(group, route, fld, out, path, provided)
             return
         group.variables.update(fld.variables)
+        head = self._unambiguous_head(group, parent_type, fld, out)
         if not fld.selections:
-            out.leaf(_head(fld))
+            out.leaf(head)
             return
         field_type = self._field_type(parent_type, fld.name)
         named, depth = _unwrap(field_type)
         child_path = path + (fld.response_key,) + ("@",) * depth
-        inner = out.branch(_head(fld))
+        inner = out.branch(head)
         local_named = self._local_type(parent_type, fld.name, group.graph) or named
         if local_named != named and self._is_abstract(named):
             inner.leaf("__typename")  # the shaper needs it to complete the abstract type
@@ -618,6 +626,25 @@ class _Planner:
             return list(info.members.get(graph, ()))
         return [t for t in self._possible_types(type_name) if self._type_in_graph(t, graph)]
 
+    def _unambiguous_head(
+        self, group: _Group, parent_type: str, fld: Field, out: _SelectionBuilder
+    ) -> str:
+        """The field's text in the subgraph query, aliased when a sibling fragment has the same
+        response key with another type there (invalid GraphQL); renamed back on merge."""
+        head = _head(fld)
+        if out.scope is None:
+            return head
+        placement = self.supergraph.placement(parent_type, fld.name, group.graph)
+        here = placement.type if placement and placement.type else None
+        here = here or str(self._field_type(parent_type, fld.name))
+        seen = out.scope.types.setdefault(fld.response_key, here)
+        if seen == here:
+            return head
+        self._alias_count += 1
+        alias = f"{fld.response_key}__alias_{self._alias_count - 1}"
+        group.renames[alias] = fld.response_key
+        return f"{alias}: {fld.name}{fld.arguments}"
+
     def _local_type(self, parent_type: str, field_name: str, graph: str) -> str | None:
         """The named type of a field in ``graph`` when ``@join__field(type:)`` says it differs."""
         placement = self.supergraph.placement(parent_type, field_name, graph)
@@ -714,6 +741,7 @@ class _Planner:
             operation=f"{header}{{ {' '.join(fields)} }}",
             batches=tuple(batches),
             variable_usages=variables,
+            renames=tuple(sorted({k: v for g in groups for k, v in g.renames.items()}.items())),
         )
 
     def _required_selections(self, type_name: str, requires: str) -> tuple[Selection, ...]:
@@ -753,6 +781,7 @@ class _Planner:
                 operation=f"{header}{group.selections.print()}",
                 operation_kind=self.operation.kind,
                 variable_usages=variables,
+                renames=tuple(sorted(group.renames.items())),
             )
         header = _operation_header("query", name, ["$representations: [_Any!]!", *definitions])
         body = (
@@ -765,6 +794,7 @@ class _Planner:
             operation=f"{header}{body}",
             variable_usages=variables,
             representations=(representation,),
+            renames=tuple(sorted(group.renames.items())),
         )
 
 

@@ -83,3 +83,10 @@ def test_missing_data_after_a_failed_fetch_is_null() -> None:
     data, errors = shape("{ me { name } team { id } }", {}, [failed])
     assert data is None
     assert errors == [failed]
+
+
+def test_planner_aliases_are_renamed_back_before_merging() -> None:
+    from router.execution.executor import _renamed
+
+    data = {"items": [{"id__alias_0": "1", "n": {"id__alias_0": "2"}}, None]}
+    assert _renamed(data, {"id__alias_0": "id"}) == {"items": [{"id": "1", "n": {"id": "2"}}, None]}
