@@ -343,9 +343,16 @@ class _Planner:
         chain of fields from there down to ``fld`` in that subgraph.
         """
         frames = [frame for frame in self._trail if frame.group is group]
+        owners = list(self.supergraph.field_graphs(parent_type, fld.name))
+        # Failing an owner, a subgraph that reaches the field by key from where the chain ends.
+        owners += [
+            g
+            for g in self.supergraph.graphs
+            if g not in owners and self._route(_Group(g), parent_type, fld, ()) is not None
+        ]
         for start in range(len(frames) - 1, -1, -1):
             chain = frames[start:]
-            for graph in self.supergraph.field_graphs(parent_type, fld.name):
+            for graph in owners:
                 if graph == group.graph or not all(
                     graph in self.supergraph.field_graphs(f.parent_type, f.fld.name) for f in chain
                 ):
@@ -586,11 +593,21 @@ class _Planner:
         graph: str,
         provided: ProvidedTree | None,
     ) -> bool:
-        """Whether ``graph`` resolves a key field set here, nested fields included."""
+        """Whether ``graph`` resolves a key field set here, nested fields included.
+
+        Fields of the type's own ``@key`` in ``graph`` count even when ``@external`` there
+        (Federation 1 style): an entity fetch echoes them back from the representation.
+        """
+        info = self.supergraph.types.get(type_name)
+        own_keys = (
+            {f.name for k in info.keys_in(graph) for f in _key_fields(k.fields)} if info else set()
+        )
         for key_field in fields:
             inner = provided.get(key_field.name) if provided is not None else None
-            if inner is None and graph not in self.supergraph.field_graphs(
-                type_name, key_field.name
+            if (
+                inner is None
+                and key_field.name not in own_keys
+                and graph not in self.supergraph.field_graphs(type_name, key_field.name)
             ):
                 return False
             if key_field.selections:
