@@ -418,10 +418,16 @@ class _Planner:
         provided: ProvidedTree | None,
     ) -> None:
         """An interface field this subgraph cannot resolve: ask per implementation."""
-        for type_name in self._possible_types_in(parent_type, group.graph):
-            if True:
-                inner = out.branch(f"... on {type_name}")
-                self._plan_field(group, type_name, fld, inner, path, provided)
+        implementations = self._possible_types_in(parent_type, group.graph)
+        if not implementations:
+            raise PlanningError(
+                f"cannot plan {parent_type}.{fld.name}: subgraph "
+                f"{self.supergraph.graph_name(group.graph)} returns no implementation of "
+                f"{parent_type} and no subgraph resolves it through a @key"
+            )
+        for type_name in implementations:
+            inner = out.branch(f"... on {type_name}")
+            self._plan_field(group, type_name, fld, inner, path, provided)
 
     def _jump(
         self,
