@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from router.errors import PlanningError
 from tests.router.planning.harness import dedent, plan_text
 
 
@@ -106,11 +103,6 @@ def test_introspection_only_needs_no_fetch() -> None:
     assert plan_text("accounts", "{ __typename __schema { queryType { name } } }") == (
         "QueryPlan {}"
     )
-
-
-def test_unreachable_field_is_a_planning_error() -> None:
-    with pytest.raises(PlanningError, match=r"Orphan\.secret"):
-        plan_text("accounts", "{ orphan { secret } }")
 
 
 def test_one_level_sends_one_request_per_subgraph_across_paths() -> None:

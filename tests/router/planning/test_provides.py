@@ -1,0 +1,23 @@
+"""``@provides``: a subgraph resolves another's fields below one of its own fields."""
+
+from __future__ import annotations
+
+from tests.router.planning.harness import dedent, plan_text
+
+
+def test_provided_fields_need_no_fetch_to_their_owner() -> None:
+    assert plan_text("reviews", "{ latestReviews { body author { name } } }") == dedent(
+        """
+        QueryPlan {
+          Fetch(service: "reviews") {
+            { latestReviews { body author { name } } }
+          }
+        }
+        """
+    )
+
+
+def test_fields_beyond_what_is_provided_come_from_their_owner() -> None:
+    plan = plan_text("reviews", "{ latestReviews { author { name email } } }")
+    assert "{ latestReviews { author { name __typename id } } }" in plan
+    assert "... on User { email }" in plan
