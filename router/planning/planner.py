@@ -360,7 +360,12 @@ class _Planner:
                 selection = _chain_selection(chain, parent_type, fld)
                 first = chain[0]
                 if first.parent_type == self._root_type and group in self._roots:
-                    if self.operation.kind != "query":
+                    if self.operation.kind != "query" or any(
+                        self._is_abstract(_unwrap(self._field_type(f.parent_type, f.fld.name))[0])
+                        for f in chain
+                    ):
+                        # Never repeat a mutation; and two subgraphs answering an abstract
+                        # field may pick different concrete types: nothing safe to merge.
                         continue
                     root = _Group(graph)
                     self._roots.append(root)
@@ -370,7 +375,8 @@ class _Planner:
                     return True
                 info = self.supergraph.types.get(first.parent_type)
                 for key in info.resolvable_keys_in(graph) if info else ():
-                    if self._key_available(first.parent_type, key, group.graph):
+                    echoed = group.entity_type == first.parent_type and group.path == first.path
+                    if self._key_available(first.parent_type, key, group.graph, None, echoed):
                         route = _Route(graph, first.parent_type, key)
                         child = self._entity_group(group, route, None, first.out, first.path)
                         self._plan_selections(
@@ -527,7 +533,8 @@ class _Planner:
                 continue
             for graph in self.supergraph.field_graphs(entity_type, fld.name):
                 for key in info.resolvable_keys_in(graph):
-                    if self._key_available(entity_type, key, group.graph, provided):
+                    echoed = group.entity_type == entity_type and group.path == path
+                    if self._key_available(entity_type, key, group.graph, provided, echoed):
                         routes.append(_Route(graph, entity_type, key))
                         break
                 else:
@@ -588,9 +595,22 @@ class _Planner:
         return info is not None and info.is_interface_object_in(graph)
 
     def _key_available(
-        self, type_name: str, key: Key, graph: str, provided: ProvidedTree | None = None
+        self,
+        type_name: str,
+        key: Key,
+        graph: str,
+        provided: ProvidedTree | None = None,
+        echoed: bool = False,
     ) -> bool:
-        return self._fields_available(type_name, _key_fields(key.fields), graph, provided)
+        """Whether ``graph`` can select ``key`` of ``type_name`` here. ``echoed``: the object is
+        the entity the fetch was asked for, so its own key fields come back from the
+        representation even when ``@external`` there (Federation 1 style)."""
+        own: set[str] = set()
+        info = self.supergraph.types.get(type_name)
+        if echoed and info is not None:
+            own = {f.name for k in info.keys_in(graph) for f in _key_fields(k.fields)}
+        fields = tuple(f for f in _key_fields(key.fields) if f.name not in own)
+        return self._fields_available(type_name, fields, graph, provided)
 
     def _fields_available(
         self,
@@ -599,21 +619,11 @@ class _Planner:
         graph: str,
         provided: ProvidedTree | None,
     ) -> bool:
-        """Whether ``graph`` resolves a key field set here, nested fields included.
-
-        Fields of the type's own ``@key`` in ``graph`` count even when ``@external`` there
-        (Federation 1 style): an entity fetch echoes them back from the representation.
-        """
-        info = self.supergraph.types.get(type_name)
-        own_keys = (
-            {f.name for k in info.keys_in(graph) for f in _key_fields(k.fields)} if info else set()
-        )
+        """Whether ``graph`` resolves a key field set here, nested fields included."""
         for key_field in fields:
             inner = provided.get(key_field.name) if provided is not None else None
-            if (
-                inner is None
-                and key_field.name not in own_keys
-                and graph not in self.supergraph.field_graphs(type_name, key_field.name)
+            if inner is None and graph not in self.supergraph.field_graphs(
+                type_name, key_field.name
             ):
                 return False
             if key_field.selections:

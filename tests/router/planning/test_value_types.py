@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from router.errors import PlanningError
 from tests.router.planning.harness import dedent, plan_text
 
 
@@ -32,3 +35,9 @@ def test_a_shared_root_field_goes_to_the_subgraph_that_resolves_its_selection() 
         }
         """
     )
+
+
+def test_an_abstract_shared_root_is_never_split_across_subgraphs() -> None:
+    # people and threads could resolve item to different types: merging them is unsafe.
+    with pytest.raises(PlanningError):
+        plan_text("inbox", '{ item(id: "1") { id } }')
