@@ -179,14 +179,14 @@ class _Planner:
         self, root_type: str, fld: Field, graphs: tuple[str, ...], groups: list[_Group]
     ) -> str:
         """The subgraph to ask for a root field: the one whose plan for it takes the fewest
-        fetches (a subgraph that cannot plan it at all is out); ties go to a subgraph that
-        already has a root fetch, then to supergraph order."""
+        fetches, then selects the least through ``_entities`` (a subgraph that cannot plan it
+        at all is out); ties go to a subgraph that already has a root fetch, then to order."""
         if len(graphs) == 1:
             return graphs[0]
         used = [g.graph for g in groups]
         if self.operation.kind == "mutation":
             used = used[-1:]
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, bool, int] | None = None
         chosen = graphs[0]
         for index, graph in enumerate(graphs):
             trial = _Group(graph)
@@ -198,7 +198,10 @@ class _Planner:
                 continue
             finally:
                 self._roots = saved
-            cost = (len(_reachable(added)), graph not in used, index)
+            fetches = _reachable(added)
+            # Fewest fetches; then the least selected through _entities (what @provides saves).
+            moved = sum(len(g.selections.print()) for g in fetches if g.entity_type is not None)
+            cost = (len(fetches), moved, graph not in used, index)
             if best is None or cost < best:
                 best, chosen = cost, graph
         return chosen

@@ -21,3 +21,9 @@ def test_fields_beyond_what_is_provided_come_from_their_owner() -> None:
     plan = plan_text("reviews", "{ latestReviews { author { name email } } }")
     assert "{ latestReviews { author { name __typename id } } }" in plan
     assert "... on User { email }" in plan
+
+
+def test_a_shared_root_goes_where_provides_saves_a_fetch() -> None:
+    plan = plan_text("reviews_shared", "{ topReview { author { name } } }")
+    assert plan.count("Fetch(") == 1
+    assert 'Fetch(service: "reviews")' in plan
