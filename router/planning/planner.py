@@ -275,6 +275,8 @@ class _Planner:
         # (supergraph semantics), versus what the condition matches in this subgraph.
         wanted = set(self._possible_types(condition))
         runtime = [t for t in self._possible_types_in(parent_type, group.graph) if t in wanted]
+        if isinstance(self.schema.get_type(parent_type), GraphQLUnionType):
+            runtime = [t for t in runtime if self._member_wherever_resolvable(parent_type, t)]
         if not runtime:
             return
         local = set(self._possible_types_in(condition, group.graph))
@@ -285,6 +287,23 @@ class _Planner:
         for type_name in runtime:
             inner = out.branch(f"... on {type_name}")
             self._plan_selections(group, type_name, selections, inner, path, provided)
+
+    def _member_wherever_resolvable(self, union: str, member: str) -> bool:
+        """Whether ``member`` belongs to ``union`` in every subgraph that could resolve the
+        current position (Apollo's rule for unions whose members differ per subgraph: below
+        a shareable field only the common members are safe)."""
+        candidates: set[str] | None = None
+        for frame in self._trail:
+            owners = set(self.supergraph.field_graphs(frame.parent_type, frame.fld.name))
+            if candidates is None:
+                candidates = owners
+                continue
+            info = self.supergraph.types.get(frame.parent_type)
+            if info is not None and any(p.keys for p in info.placements):
+                # An entity can be re-entered in any subgraph that has a key for it.
+                candidates |= {p.graph for p in info.placements if p.keys}
+            candidates &= owners
+        return all(member in self._possible_types_in(union, g) for g in candidates or ())
 
     def _plan_field(
         self,

@@ -8,3 +8,13 @@ from tests.router.planning.harness import plan_text
 def test_same_key_with_different_types_in_sibling_fragments_is_aliased() -> None:
     plan = plan_text("media", "{ materials { ... on Video { code } ... on Article { code } } }")
     assert "... on Video { code } ... on Article { code__alias_0: code }" in plan
+
+
+def test_below_a_shareable_field_only_union_members_common_to_its_subgraphs_are_asked() -> None:
+    query = "{ %s { wrapper { items { ... on Note { text } ... on Quiz { score } } } } }"
+    # lessons: Note | Quiz, courses: Note only; wrapper is shareable on an entity.
+    assert "... on Quiz" not in plan_text("unions", query % "fromCourses")
+    # through a field only lessons has, lessons' own members are safe.
+    assert "... on Quiz { score }" in plan_text(
+        "unions", query.replace("wrapper", "lessonsWrapper") % "fromCourses"
+    )
