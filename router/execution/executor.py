@@ -21,6 +21,7 @@ from router.planning.plan import (
     BatchFetch,
     Fetch,
     Flatten,
+    InputPrune,
     KeyField,
     Parallel,
     PlanNode,
@@ -215,6 +216,9 @@ def _body(
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     values = {name: variables[name] for name in fetch.variable_usages if name in variables}
+    for name, prune in fetch.variable_prunes:
+        if name in values:
+            values[name] = _pruned(values[name], prune)
     if extra:
         values.update(extra)
     body: dict[str, Any] = {"query": fetch.operation}
@@ -332,6 +336,20 @@ def _pick(obj: Mapping[str, Any], fields: tuple[KeyField, ...]) -> dict[str, Any
             value = inner
         picked[key_field.name] = value
     return picked
+
+
+def _pruned(value: Any, prune: InputPrune) -> Any:
+    """``value`` without the input fields the subgraph does not define."""
+    if isinstance(value, list):
+        return [_pruned(item, prune) for item in value]
+    if not isinstance(value, dict):
+        return value
+    nested = dict(prune.nested)
+    return {
+        key: _pruned(item, nested[key]) if key in nested else item
+        for key, item in value.items()
+        if key not in prune.remove
+    }
 
 
 def _renamed(value: Any, renames: Mapping[str, str]) -> Any:

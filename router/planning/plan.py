@@ -43,6 +43,14 @@ class Representation:
 
 
 @dataclass(frozen=True, slots=True)
+class InputPrune:
+    """Input object fields a subgraph does not define, to drop from a variable's value."""
+
+    remove: frozenset[str] = frozenset()
+    nested: tuple[tuple[str, InputPrune], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Fetch:
     """One request to one subgraph. Entity fetches carry the representations to send."""
 
@@ -53,6 +61,8 @@ class Fetch:
     representations: tuple[Representation, ...] = ()
     renames: tuple[tuple[str, str], ...] = ()
     """Aliases the operation had to use, and the response keys they stand for."""
+    variable_prunes: tuple[tuple[str, InputPrune], ...] = ()
+    """Per variable: input fields this subgraph does not know (they exist in another)."""
 
     @property
     def is_entity_fetch(self) -> bool:
@@ -86,6 +96,7 @@ class BatchFetch:
     batches: tuple[EntityBatch, ...]
     variable_usages: tuple[str, ...] = ()
     renames: tuple[tuple[str, str], ...] = ()
+    variable_prunes: tuple[tuple[str, InputPrune], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

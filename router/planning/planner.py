@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from graphql import (
     FieldNode,
+    GraphQLInputObjectType,
+    GraphQLInputType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -43,6 +45,7 @@ from router.planning.plan import (
     EntityBatch,
     Fetch,
     Flatten,
+    InputPrune,
     KeyField,
     Parallel,
     PlanNode,
@@ -797,6 +800,7 @@ class _Planner:
             batches=tuple(batches),
             variable_usages=variables,
             renames=tuple(sorted({k: v for g in groups for k, v in g.renames.items()}.items())),
+            variable_prunes=self._variable_prunes(variables, groups[0].graph),
         )
 
     def _required_selections(self, type_name: str, requires: str) -> tuple[Selection, ...]:
@@ -814,6 +818,39 @@ class _Planner:
         required = self._required_selections(type_name, requires) if requires else ()
         implementations = self._possible_types(type_name) if self._is_abstract(type_name) else []
         return Representation(type_name, _key_fields(key), required, tuple(implementations))
+
+    def _variable_prunes(
+        self, variables: tuple[str, ...], graph: str
+    ) -> tuple[tuple[str, InputPrune], ...]:
+        """For variables of input object types: the fields ``graph`` does not define."""
+        prunes = []
+        for name in variables:
+            definition = self.operation.variable_definition(name)
+            type_text = definition.split(":", 1)[1].split("=", 1)[0]  # `$v: [T!]! = ...`
+            prune = self._input_prune(type_text.strip().strip("[]! "), graph, frozenset())
+            if prune is not None:
+                prunes.append((name, prune))
+        return tuple(prunes)
+
+    def _input_prune(self, type_name: str, graph: str, seen: frozenset[str]) -> InputPrune | None:
+        input_type = self.schema.get_type(type_name)
+        info = self.supergraph.types.get(type_name)
+        if not isinstance(input_type, GraphQLInputObjectType) or info is None or type_name in seen:
+            return None
+        remove = frozenset(
+            f for f in input_type.fields if graph not in self.supergraph.field_graphs(type_name, f)
+        )
+        nested = []
+        for field_name, input_field in input_type.fields.items():
+            if field_name in remove:
+                continue
+            inner, _ = _unwrap(input_field.type)
+            prune = self._input_prune(inner, graph, seen | {type_name})
+            if prune is not None:
+                nested.append((field_name, prune))
+        if not remove and not nested:
+            return None
+        return InputPrune(remove, tuple(nested))
 
     def _variable_usages(self, used: set[str]) -> tuple[str, ...]:
         return tuple(name for name, _ in self.operation.variable_definitions if name in used)
@@ -837,6 +874,7 @@ class _Planner:
                 operation_kind=self.operation.kind,
                 variable_usages=variables,
                 renames=tuple(sorted(group.renames.items())),
+                variable_prunes=self._variable_prunes(variables, group.graph),
             )
         header = _operation_header("query", name, ["$representations: [_Any!]!", *definitions])
         body = (
@@ -850,6 +888,7 @@ class _Planner:
             variable_usages=variables,
             representations=(representation,),
             renames=tuple(sorted(group.renames.items())),
+            variable_prunes=self._variable_prunes(variables, group.graph),
         )
 
 
@@ -959,7 +998,7 @@ def _head(fld: Field) -> str:
     return f"{alias}{fld.name}{fld.arguments}"
 
 
-def _unwrap(type_: GraphQLOutputType) -> tuple[str, int]:
+def _unwrap(type_: GraphQLOutputType | GraphQLInputType) -> tuple[str, int]:
     depth = 0
     current: object = type_
     while isinstance(current, GraphQLNonNull | GraphQLList):

@@ -16,6 +16,7 @@ from graphql import (
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumValueNode,
+    InputObjectTypeDefinitionNode,
     InterfaceTypeDefinitionNode,
     ListValueNode,
     ObjectTypeDefinitionNode,
@@ -185,7 +186,10 @@ def _types(document: DocumentNode, names: SpecNames) -> dict[str, TypeInfo]:
             builder.placements.append(
                 TypePlacement(graph, tuple(keys), extension, interface_object)
             )
-        if isinstance(definition, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
+        if isinstance(
+            definition,
+            ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode | InputObjectTypeDefinitionNode,
+        ):
             for field_node in definition.fields or ():
                 directives = _directives(field_node.directives, join_field)
                 found = (_field_placement(d) for d in directives)

@@ -45,7 +45,7 @@ def identity_app(recorder: Recorder) -> Starlette:
         recorder.bodies.append(body)
         user = {"__typename": "User", "id": "u1", "email": "ada@example.com"}
         users = [{"__typename": "User", "id": i} for i in ("u1", "u2", "u1")]
-        return JSONResponse({"data": {"me": user, "users": users}})
+        return JSONResponse({"data": {"me": user, "users": users, "savePreferences": True}})
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
 
@@ -143,6 +143,14 @@ async def test_entity_fetches_at_several_paths_are_one_deduplicated_request(edge
     assert len(edge.profiles.bodies) == calls + 1
     sent = edge.profiles.bodies[-1]["variables"]["representations0"]
     assert sent == [{"__typename": "User", "id": "u1"}, {"__typename": "User", "id": "u2"}]
+
+
+async def test_variables_reach_a_subgraph_without_input_fields_it_lacks(edge: Edge) -> None:
+    query = "mutation ($p: [Preferences!]!) { savePreferences(all: $p) }"
+    variables = {"p": [{"theme": "dark", "locale": "fr"}, {"locale": "de"}]}
+    response = await post(edge, {"query": query, "variables": variables})
+    assert response.json() == {"data": {"savePreferences": True}}
+    assert edge.identity.bodies[-1]["variables"] == {"p": [{"theme": "dark"}, {}]}
 
 
 async def test_anonymous_callers_reach_subgraphs_with_signed_anonymous_claims(edge: Edge) -> None:

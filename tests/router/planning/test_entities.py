@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.router.planning.harness import dedent, plan_text
+from graphql import parse
+
+from router.planning.operation import normalize, select_operation
+from router.planning.plan import Fetch, InputPrune
+from router.planning.planner import build_query_plan
+from tests.router.planning.harness import dedent, fixture_supergraph, plan_text
 
 
 def test_single_subgraph_query_is_one_fetch() -> None:
@@ -129,3 +134,11 @@ def test_equal_selections_at_several_paths_share_one_batch() -> None:
     plan = plan_text("accounts", "{ users { profile { bio } } me { profile { bio } } }")
     assert '_e0: paths ["users.@", "me"]' in plan
     assert "_e1" not in plan
+
+
+def test_input_fields_a_subgraph_lacks_are_dropped_from_its_variables() -> None:
+    document = parse("mutation ($p: [Preferences!]!) { savePreferences(all: $p) }")
+    operation = normalize(document, select_operation(document, None), {})
+    fetch = build_query_plan(fixture_supergraph("accounts"), operation).node
+    assert isinstance(fetch, Fetch)
+    assert fetch.variable_prunes == (("p", InputPrune(frozenset({"locale"}))),)
