@@ -22,4 +22,5 @@ lint: install
 	$(BIN)/mypy
 
 test: lint
+	$(BIN)/supergraph check
 	$(BIN)/pytest

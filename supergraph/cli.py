@@ -11,6 +11,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -41,6 +42,24 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--supergraph", default="schema/supergraph.graphql")
     plan.add_argument("--operation-name", default=None)
     plan.set_defaults(handler=_plan)
+
+    check = commands.add_parser(
+        "check", help="drift, composition and breaking changes against the registry"
+    )
+    _add_check_arguments(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=_check)
+
+    publish = commands.add_parser("publish", help="add the composed supergraph to the registry")
+    _add_check_arguments(publish)
+    publish.add_argument("--changelog", required=True, help="what changed, for the registry")
+    publish.add_argument(
+        "--acknowledge-breaking",
+        metavar="REASON",
+        default=None,
+        help="publish despite breaking changes; the reason is recorded with them",
+    )
+    publish.set_defaults(handler=_publish)
 
     export = commands.add_parser("export-sdl", help="write each subgraph's SDL from its code")
     export.add_argument("--output-dir", type=Path, default=Path("schema/subgraphs"))
@@ -120,6 +139,82 @@ def _plan(args: argparse.Namespace) -> int:
     except RouterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path("supergraph.yaml"))
+    parser.add_argument("--supergraph", type=Path, default=Path("schema/supergraph.graphql"))
+    parser.add_argument("--subgraphs-dir", type=Path, default=Path("schema/subgraphs"))
+    parser.add_argument("--registry", type=Path, default=Path("schema/registry"))
+
+
+def _run_checks(args: argparse.Namespace, acknowledged: frozenset[str] = frozenset()) -> Any:
+    """Read everything the checks need, then run them (pure) on it."""
+    from router.settings import RouterSettings
+    from schema.checks import check_schema
+    from schema.composition import compose_from_config
+    from schema.config import load_supergraph_config
+    from schema.registry import Registry
+    from subgraphs.common.sdl import drifted
+
+    config = load_supergraph_config(args.config)
+    composition = asyncio.run(
+        compose_from_config(config, internal_secret=RouterSettings().internal_secret)
+    )
+    registry = Registry(args.registry)
+    latest = registry.latest()
+    committed = args.supergraph.read_text(encoding="utf-8") if args.supergraph.is_file() else None
+    return check_schema(
+        drifted=drifted(args.subgraphs_dir),
+        composition=composition,
+        committed_supergraph=committed,
+        published_supergraph=registry.sdl(latest) if latest else None,
+        acknowledged=acknowledged,
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from schema.checks import render_json, render_text
+    from schema.errors import SchemaError
+
+    try:
+        report = _run_checks(args)
+    except SchemaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(render_json(report) if args.format == "json" else render_text(report))
+    return 0 if report.ok else 1
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import datetime
+
+    from schema.checks import render_text
+    from schema.registry import Registry
+
+    report = _run_checks(args)
+    breaking = report.breaking()
+    if args.acknowledge_breaking:
+        report = _run_checks(args, acknowledged=frozenset(breaking))
+    if not report.ok or report.supergraph_sdl is None:
+        print(render_text(report), file=sys.stderr)
+        if breaking and not args.acknowledge_breaking:
+            print("breaking changes need --acknowledge-breaking REASON", file=sys.stderr)
+        return 1
+    registry = Registry(args.registry)
+    latest = registry.latest()
+    if latest is not None and registry.sdl(latest) == report.supergraph_sdl:
+        print(f"unchanged: the registry's latest version v{latest.version} is this supergraph")
+        return 0
+    version = registry.publish(
+        report.supergraph_sdl,
+        date=datetime.date.today().isoformat(),
+        changelog=args.changelog,
+        acknowledged=breaking if args.acknowledge_breaking else (),
+        reason=args.acknowledge_breaking or "",
+    )
+    print(f"published v{version.version} ({version.sha256[:12]}) to {args.registry}")
     return 0
 
 

@@ -1,0 +1,119 @@
+"""``supergraph check``: everything that must hold before a schema change lands.
+
+Checks are pure: they take what was read (drifted subgraphs, the composition result, the
+committed and published supergraphs) and return findings as values; the CLI does the I/O.
+Breaking and dangerous changes compare API schemas (what clients see), so a field moving
+between subgraphs is not a change, while removing it from the API is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from graphql import GraphQLSchema, find_breaking_changes, find_dangerous_changes
+
+from router.errors import SupergraphError
+from router.supergraph.parse import parse_supergraph
+from schema.composition import CompositionResult
+
+CheckName = Literal["drift", "composition", "breaking", "dangerous"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: CheckName
+    code: str
+    message: str
+    blocking: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    findings: tuple[Finding, ...]
+    supergraph_sdl: str | None
+    """The composed supergraph, when composition succeeded."""
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.blocking for f in self.findings)
+
+    def breaking(self) -> list[str]:
+        return [f"{f.code}: {f.message}" for f in self.findings if f.check == "breaking"]
+
+
+def check_schema(
+    *,
+    drifted: Sequence[str],
+    composition: CompositionResult,
+    committed_supergraph: str | None,
+    published_supergraph: str | None,
+    acknowledged: Collection[str] = (),
+) -> CheckReport:
+    """Drift, composition, then changes against the latest published supergraph."""
+    findings = [
+        Finding(
+            "drift",
+            "SUBGRAPH_SDL_DRIFT",
+            f"schema/subgraphs/{name}.graphql differs from the code: run `supergraph export-sdl`",
+            True,
+        )
+        for name in drifted
+    ]
+    findings += [
+        Finding("composition", error.code, error.message, True) for error in composition.errors
+    ]
+    composed = composition.supergraph_sdl
+    if composed is not None and committed_supergraph != composed:
+        findings.append(
+            Finding(
+                "drift",
+                "SUPERGRAPH_DRIFT",
+                "schema/supergraph.graphql differs from the composition: run `supergraph compose`",
+                True,
+            )
+        )
+    if composed is not None and published_supergraph is not None:
+        findings += _changes(published_supergraph, composed, acknowledged)
+    return CheckReport(tuple(findings), composed)
+
+
+def _changes(old_sdl: str, new_sdl: str, acknowledged: Collection[str]) -> list[Finding]:
+    try:
+        old, new = _api_schema(old_sdl), _api_schema(new_sdl)
+    except SupergraphError as exc:
+        return [Finding("composition", "INVALID_SUPERGRAPH", str(exc), True)]
+    findings = []
+    for change in find_breaking_changes(old, new):
+        text = f"{change.type.name}: {change.description}"
+        findings.append(
+            Finding("breaking", change.type.name, change.description, text not in acknowledged)
+        )
+    for dangerous in find_dangerous_changes(old, new):
+        findings.append(
+            Finding("dangerous", dangerous.type.name, dangerous.description, blocking=False)
+        )
+    return findings
+
+
+def _api_schema(sdl: str) -> GraphQLSchema:
+    return parse_supergraph(sdl).api_schema
+
+
+def render_text(report: CheckReport) -> str:
+    if not report.findings:
+        return "supergraph check: ok (no drift, composes, no changes against the registry)"
+    lines = []
+    for finding in report.findings:
+        level = "error" if finding.blocking else "warning"
+        lines.append(f"{level}[{finding.check}/{finding.code}]: {finding.message}")
+    verdict = "ok" if report.ok else "FAILED"
+    lines.append(f"supergraph check: {verdict} ({len(report.findings)} findings)")
+    return "\n".join(lines)
+
+
+def render_json(report: CheckReport) -> str:
+    payload = {"ok": report.ok, "findings": [asdict(f) for f in report.findings]}
+    return json.dumps(payload, indent=2)
