@@ -9,17 +9,24 @@ between subgraphs is not a change, while removing it from the API is.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from graphql import GraphQLSchema, find_breaking_changes, find_dangerous_changes
+from graphql import (
+    GraphQLError,
+    GraphQLSchema,
+    find_breaking_changes,
+    find_dangerous_changes,
+    parse,
+    validate,
+)
 
 from router.errors import SupergraphError
 from router.supergraph.parse import parse_supergraph
 from schema.composition import CompositionResult
 
-CheckName = Literal["drift", "composition", "breaking", "dangerous"]
+CheckName = Literal["drift", "composition", "breaking", "dangerous", "operations"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +58,10 @@ def check_schema(
     committed_supergraph: str | None,
     published_supergraph: str | None,
     acknowledged: Collection[str] = (),
+    operations: Mapping[str, str] | None = None,
 ) -> CheckReport:
-    """Drift, composition, then changes against the latest published supergraph."""
+    """Drift, composition, changes against the latest published supergraph, and the known
+    client ``operations`` (file name -> document) against the new API schema."""
     findings = [
         Finding(
             "drift",
@@ -77,7 +86,25 @@ def check_schema(
         )
     if composed is not None and published_supergraph is not None:
         findings += _changes(published_supergraph, composed, acknowledged)
+    if composed is not None and operations:
+        findings += _operations(composed, operations)
     return CheckReport(tuple(findings), composed)
+
+
+def _operations(supergraph_sdl: str, operations: Mapping[str, str]) -> list[Finding]:
+    """Every known client operation must still parse and validate against the API schema."""
+    api = _api_schema(supergraph_sdl)
+    findings = []
+    for name, document in sorted(operations.items()):
+        try:
+            errors = validate(api, parse(document))
+        except GraphQLError as exc:
+            errors = [exc]
+        findings += [
+            Finding("operations", "OPERATION_BROKEN", f"{name}: {error.message}", True)
+            for error in errors
+        ]
+    return findings
 
 
 def _changes(old_sdl: str, new_sdl: str, acknowledged: Collection[str]) -> list[Finding]:

@@ -147,6 +147,7 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--supergraph", type=Path, default=Path("schema/supergraph.graphql"))
     parser.add_argument("--subgraphs-dir", type=Path, default=Path("schema/subgraphs"))
     parser.add_argument("--registry", type=Path, default=Path("schema/registry"))
+    parser.add_argument("--operations", type=Path, default=Path("schema/operations"))
 
 
 def _run_checks(args: argparse.Namespace, acknowledged: frozenset[str] = frozenset()) -> Any:
@@ -171,6 +172,10 @@ def _run_checks(args: argparse.Namespace, acknowledged: frozenset[str] = frozens
         committed_supergraph=committed,
         published_supergraph=registry.sdl(latest) if latest else None,
         acknowledged=acknowledged,
+        operations={
+            path.name: path.read_text(encoding="utf-8")
+            for path in sorted(args.operations.glob("*.graphql"))
+        },
     )
 
 

@@ -114,3 +114,18 @@ def test_the_command_passes_on_this_repository() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"ok": true' in result.stdout
+
+
+def test_an_operation_broken_by_a_change_fails_the_check() -> None:
+    composition = compose(
+        [SubgraphSource("courses", "http://courses/graphql", COURSES.replace(" hours: Int", ""))]
+    )
+    report = check_schema(
+        drifted=(),
+        composition=composition,
+        committed_supergraph=composition.supergraph_sdl,
+        published_supergraph=None,
+        operations={"catalog.graphql": "query Catalog { courses { id title hours } }"},
+    )
+    assert [(f.check, f.code) for f in report.findings] == [("operations", "OPERATION_BROKEN")]
+    assert "catalog.graphql: Cannot query field 'hours'" in report.findings[0].message
