@@ -26,7 +26,7 @@ from router.errors import SupergraphError
 from router.supergraph.parse import parse_supergraph
 from schema.composition import CompositionResult
 
-CheckName = Literal["drift", "composition", "breaking", "dangerous", "operations"]
+CheckName = Literal["drift", "composition", "breaking", "dangerous", "operations", "events"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,7 @@ def check_schema(
     published_supergraph: str | None,
     acknowledged: Collection[str] = (),
     operations: Mapping[str, str] | None = None,
+    event_problems: Sequence[str] = (),
 ) -> CheckReport:
     """Drift, composition, changes against the latest published supergraph, and the known
     client ``operations`` (file name -> document) against the new API schema."""
@@ -88,6 +89,9 @@ def check_schema(
         findings += _changes(published_supergraph, composed, acknowledged)
     if composed is not None and operations:
         findings += _operations(composed, operations)
+    findings += [
+        Finding("events", "EVENT_SCHEMA_INCOMPATIBLE", problem, True) for problem in event_problems
+    ]
     return CheckReport(tuple(findings), composed)
 
 

@@ -148,10 +148,12 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--subgraphs-dir", type=Path, default=Path("schema/subgraphs"))
     parser.add_argument("--registry", type=Path, default=Path("schema/registry"))
     parser.add_argument("--operations", type=Path, default=Path("schema/operations"))
+    parser.add_argument("--event-schemas", type=Path, default=Path("events/schemas"))
 
 
 def _run_checks(args: argparse.Namespace, acknowledged: frozenset[str] = frozenset()) -> Any:
     """Read everything the checks need, then run them (pure) on it."""
+    from events.compatibility import check_event_schemas
     from router.settings import RouterSettings
     from schema.checks import check_schema
     from schema.composition import compose_from_config
@@ -176,6 +178,7 @@ def _run_checks(args: argparse.Namespace, acknowledged: frozenset[str] = frozens
             path.name: path.read_text(encoding="utf-8")
             for path in sorted(args.operations.glob("*.graphql"))
         },
+        event_problems=[str(problem) for problem in check_event_schemas(args.event_schemas)],
     )
 
 

@@ -129,3 +129,16 @@ def test_an_operation_broken_by_a_change_fails_the_check() -> None:
     )
     assert [(f.check, f.code) for f in report.findings] == [("operations", "OPERATION_BROKEN")]
     assert "catalog.graphql: Cannot query field 'hours'" in report.findings[0].message
+
+
+def test_an_incompatible_event_schema_fails_the_check() -> None:
+    composition = compose([SubgraphSource("courses", "http://courses/graphql", COURSES)])
+    report = check_schema(
+        drifted=(),
+        composition=composition,
+        committed_supergraph=composition.supergraph_sdl,
+        published_supergraph=None,
+        event_problems=["file.uploaded v2: required field 'owner_id' was removed"],
+    )
+    assert not report.ok
+    assert [f.code for f in report.findings] == ["EVENT_SCHEMA_INCOMPATIBLE"]
