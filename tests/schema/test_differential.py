@@ -1,0 +1,92 @@
+"""Differential test: our composition against The Guild's composer on every fixture set.
+
+The oracle (``@theguild/federation-composition``, MIT, from the npm registry) is installed on
+first use into a cache folder outside the repository. Without Node it is skipped with the
+reason; under CI (``CI=true``) a missing oracle is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import parse, print_ast
+from graphql.language import DocumentNode
+
+from tests.schema.harness import FIXTURES, Case
+
+ORACLE = Path(__file__).parent / "oracle"
+CASES = sorted((Case(p) for p in FIXTURES.iterdir() if p.is_dir()), key=lambda c: c.name)
+
+
+@pytest.fixture(scope="session")
+def oracle_dir() -> Path:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        if os.environ.get("CI"):
+            pytest.fail("the composition oracle needs Node and npm, which CI must have")
+        pytest.skip("Node and npm are not installed: the composition oracle cannot run")
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "supergraph-oracle"
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest = (ORACLE / "package.json").read_text()
+    stamp = cache / "installed.json"
+    if not stamp.exists() or stamp.read_text() != manifest:
+        (cache / "package.json").write_text(manifest)
+        installed = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent"],
+            cwd=cache,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if installed.returncode != 0:
+            message = f"cannot install the composition oracle: {installed.stderr[-500:]}"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        stamp.write_text(manifest)
+    return cache
+
+
+def oracle(cache: Path, case: Case) -> dict[str, Any]:
+    subgraphs = [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in case.sources()]
+    result = subprocess.run(
+        ["node", str(ORACLE / "compose.cjs")],
+        input=json.dumps(subgraphs),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "NODE_PATH": str(cache / "node_modules")},
+    )
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
+def normalized(sdl: str) -> str:
+    """The SDL with its definitions in a stable order, so layout differences do not count."""
+    document = parse(sdl)
+    definitions = sorted(document.definitions, key=lambda d: print_ast(d))
+    return print_ast(DocumentNode(definitions=tuple(definitions)))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_composition_agrees_with_the_oracle(oracle_dir: Path, case: Case) -> None:
+    ours = case.compose()
+    theirs = oracle(oracle_dir, case)
+    assert sorted({e.code for e in ours.errors}) == sorted({e["code"] for e in theirs["errors"]})
+    if theirs["supergraph"] is None:
+        assert ours.supergraph_sdl is None
+    else:
+        assert ours.supergraph_sdl is not None
+        assert normalized(ours.supergraph_sdl) == normalized(theirs["supergraph"])
+
+
+def test_the_fixtures_cover_success_and_failure() -> None:
+    failing = [c for c in CASES if (c.path / "errors.txt").exists()]
+    assert len(CASES) >= 30
+    assert len(failing) >= 10
