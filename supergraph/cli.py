@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     publish.set_defaults(handler=_publish)
 
+    codes = commands.add_parser("error-codes", help="print the composition error codes page")
+    codes.add_argument("--write", type=Path, default=None, metavar="FILE")
+    codes.set_defaults(handler=_error_codes)
+
     export = commands.add_parser("export-sdl", help="write each subgraph's SDL from its code")
     export.add_argument("--output-dir", type=Path, default=Path("schema/subgraphs"))
     export.set_defaults(handler=_export_sdl)
@@ -223,6 +227,18 @@ def _publish(args: argparse.Namespace) -> int:
         reason=args.acknowledge_breaking or "",
     )
     print(f"published v{version.version} ({version.sha256[:12]}) to {args.registry}")
+    return 0
+
+
+def _error_codes(args: argparse.Namespace) -> int:
+    from schema.composition.errors import error_codes_markdown
+
+    page = error_codes_markdown()
+    if args.write is None:
+        print(page, end="")
+    else:
+        args.write.write_text(page, encoding="utf-8")
+        print(f"wrote {args.write}")
     return 0
 
 

@@ -144,3 +144,23 @@ class CompositionHint:
 def subgraph_error(code: ErrorCode, subgraph: str, message: str) -> CompositionError:
     """An error about one subgraph; its message starts with ``[name]`` as rover prints it."""
     return CompositionError(code, f"[{subgraph}] {message}", subgraph)
+
+
+def error_codes_markdown() -> str:
+    """The page ``docs/composition-errors.md``, generated from this registry."""
+    lines = [
+        "# Composition errors and hints",
+        "",
+        "Generated from `schema/composition/errors.py` by `supergraph error-codes --write`;",
+        "a test fails when this page and the registry disagree. The codes are Apollo",
+        "Federation's, so rover's and The Guild's documentation apply too.",
+        "",
+        "## Errors (composition fails)",
+        "",
+        "| code | when |",
+        "|---|---|",
+    ]
+    lines += [f"| `{code.value}` | {code.doc} |" for code in ErrorCode]
+    lines += ["", "## Hints (composition succeeds)", "", "| code | when |", "|---|---|"]
+    lines += [f"| `{code.value}` | {code.doc} |" for code in HintCode]
+    return "\n".join(lines) + "\n"
