@@ -23,6 +23,7 @@ from graphql import (
 )
 
 from router.errors import SupergraphError
+from router.supergraph.model import Supergraph
 from router.supergraph.parse import parse_supergraph
 from schema.composition import CompositionResult
 
@@ -113,10 +114,15 @@ def _operations(supergraph_sdl: str, operations: Mapping[str, str]) -> list[Find
 
 def _changes(old_sdl: str, new_sdl: str, acknowledged: Collection[str]) -> list[Finding]:
     try:
-        old, new = _api_schema(old_sdl), _api_schema(new_sdl)
+        old_supergraph, new_supergraph = parse_supergraph(old_sdl), parse_supergraph(new_sdl)
     except SupergraphError as exc:
         return [Finding("composition", "INVALID_SUPERGRAPH", str(exc), True)]
+    old, new = old_supergraph.api_schema, new_supergraph.api_schema
     findings = []
+    for type_name, key in sorted(_entity_keys(old_supergraph) - _entity_keys(new_supergraph)):
+        description = f'{type_name} is no longer an entity with @key(fields: "{key}").'
+        text = f"KEY_REMOVED: {description}"
+        findings.append(Finding("breaking", "KEY_REMOVED", description, text not in acknowledged))
     for change in find_breaking_changes(old, new):
         text = f"{change.type.name}: {change.description}"
         findings.append(
@@ -127,6 +133,18 @@ def _changes(old_sdl: str, new_sdl: str, acknowledged: Collection[str]) -> list[
             Finding("dangerous", dangerous.type.name, dangerous.description, blocking=False)
         )
     return findings
+
+
+def _entity_keys(supergraph: Supergraph) -> set[tuple[str, str]]:
+    """(type, key fields) pairs some subgraph resolves: what other subgraphs and the
+    router may rely on to reach an entity, beyond what the API schema shows."""
+    return {
+        (info.name, " ".join(key.fields.split()))
+        for info in supergraph.types.values()
+        for placement in info.placements
+        for key in placement.keys
+        if key.resolvable
+    }
 
 
 def _api_schema(sdl: str) -> GraphQLSchema:

@@ -142,3 +142,30 @@ def test_an_incompatible_event_schema_fails_the_check() -> None:
     )
     assert not report.ok
     assert [f.code for f in report.findings] == ["EVENT_SCHEMA_INCOMPATIBLE"]
+
+
+def test_a_field_moving_between_subgraphs_is_not_a_change() -> None:
+    moved = [
+        SubgraphSource("courses", "http://courses/graphql", COURSES.replace(" hours: Int", "")),
+        SubgraphSource(
+            "schedule",
+            "http://schedule/graphql",
+            COURSES.split("type Query")[0]
+            + 'type Course @key(fields: "id") { id: ID! hours: Int }\n',
+        ),
+    ]
+    composition = compose(moved)
+    report = check_schema(
+        drifted=(),
+        composition=composition,
+        committed_supergraph=composition.supergraph_sdl,
+        published_supergraph=supergraph(COURSES),
+    )
+    assert report.ok, report.findings
+    assert report.findings == ()
+
+
+def test_a_removed_key_is_breaking() -> None:
+    report = check(COURSES.replace('@key(fields: "id")', ""))
+    assert not report.ok
+    assert [f.code for f in report.findings if f.check == "breaking"] == ["KEY_REMOVED"]
