@@ -18,6 +18,7 @@ import orjson
 from router.errors import SUBREQUEST_MALFORMED_RESPONSE, error_entry
 from router.planning.operation import InlineFragment, Selection
 from router.planning.plan import (
+    KEY_ALIAS_PREFIX,
     BatchFetch,
     Fetch,
     Flatten,
@@ -318,7 +319,7 @@ def _required_object(obj: Mapping[str, Any], selections: tuple[Selection, ...]) 
 def _pick(obj: Mapping[str, Any], fields: tuple[KeyField, ...]) -> dict[str, Any] | None:
     picked: dict[str, Any] = {}
     for key_field in fields:
-        value = obj.get(key_field.name)
+        value = obj.get(f"{KEY_ALIAS_PREFIX}{key_field.name}", obj.get(key_field.name))
         if value is None:
             return None
         if key_field.selections:

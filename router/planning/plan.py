@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from router.planning.operation import Operation, OperationKind, Selection
 
+KEY_ALIAS_PREFIX = "__key_"
+"""Key fields whose name a client alias took travel as ``__key_<name>: <name>``; executors
+read that alias first when they build representations."""
+
 
 @dataclass(frozen=True, slots=True)
 class KeyField:

@@ -41,6 +41,7 @@ from router.planning.operation import (
     field_set_selections,
 )
 from router.planning.plan import (
+    KEY_ALIAS_PREFIX,
     BatchFetch,
     EntityBatch,
     Fetch,
@@ -58,6 +59,15 @@ from router.planning.plan import (
 from router.supergraph.model import Key, Supergraph
 
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type", "__typename"})
+
+
+def _response_key(head: str) -> str:
+    """``alias: name(args)`` -> ``alias``; ``name(args)`` -> ``name``; fragments unchanged."""
+    if head.startswith("..."):
+        return head
+    before_args = head.split("(", 1)[0]
+    return before_args.split(":", 1)[0].strip()
+
 
 ProvidedTree = dict[str, "ProvidedTree"]
 
@@ -78,7 +88,16 @@ class _SelectionBuilder:
         """Response key -> the field's type in this subgraph, across the sibling fragments."""
 
     def leaf(self, head: str) -> None:
+        key = _response_key(head)
+        if head != key and key in self._items and self._items[key] is None:
+            # A key leaf the planner added earlier now collides with a client alias: move it.
+            del self._items[key]
+            self._items.setdefault(f"{KEY_ALIAS_PREFIX}{key}: {key}", None)
         self._items.setdefault(head, None)
+
+    def taken_by_other(self, name: str) -> bool:
+        """Whether a selection other than the plain field ``name`` answers as ``name``."""
+        return any(_response_key(h) == name and h != name for h in self._items)
 
     def branch(self, head: str) -> _SelectionBuilder:
         child = self._items.get(head)
@@ -1027,11 +1046,16 @@ def _key_selection(selection_set: SelectionSetNode) -> tuple[KeyField, ...]:
 
 
 def _add_key_fields(out: _SelectionBuilder, fields: tuple[KeyField, ...]) -> None:
+    """Select a key; where the client uses its name for another field, under a reserved
+    alias that representations read first (``KEY_ALIAS_PREFIX``)."""
     for key_field in fields:
+        head = key_field.name
+        if out.taken_by_other(key_field.name):
+            head = f"{KEY_ALIAS_PREFIX}{key_field.name}: {key_field.name}"
         if key_field.selections:
-            _add_key_fields(out.branch(key_field.name), key_field.selections)
+            _add_key_fields(out.branch(head), key_field.selections)
         else:
-            out.leaf(key_field.name)
+            out.leaf(head)
 
 
 def _provided_tree(field_set: str) -> ProvidedTree:

@@ -90,3 +90,12 @@ def test_planner_aliases_are_renamed_back_before_merging() -> None:
 
     data = {"items": [{"id__alias_0": "1", "n": {"id__alias_0": "2"}}, None]}
     assert _renamed(data, {"id__alias_0": "id"}) == {"items": [{"id": "1", "n": {"id": "2"}}, None]}
+
+
+def test_representations_read_a_key_under_its_reserved_alias_first() -> None:
+    from router.execution.executor import _representation
+    from router.planning.plan import KeyField, Representation
+
+    user = {"__typename": "User", "id": "ada@example.com", "__key_id": "u1"}
+    representation = Representation("User", (KeyField("id"),))
+    assert _representation(user, (representation,)) == {"__typename": "User", "id": "u1"}

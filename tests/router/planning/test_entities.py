@@ -142,3 +142,13 @@ def test_input_fields_a_subgraph_lacks_are_dropped_from_its_variables() -> None:
     fetch = build_query_plan(fixture_supergraph("accounts"), operation).node
     assert isinstance(fetch, Fetch)
     assert fetch.variable_prunes == (("p", InputPrune(frozenset({"locale"}))),)
+
+
+def test_a_client_alias_on_a_key_name_moves_the_key_to_a_reserved_alias() -> None:
+    for query in (
+        "{ me { id: email profile { displayName } } }",
+        "{ me { profile { displayName } id: email } }",
+    ):
+        plan = plan_text("accounts", query)
+        assert "__key_id: id" in plan
+        assert "id: email" in plan
