@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from graphql import (
-    FieldNode,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLInterfaceType,
@@ -28,8 +26,6 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     OperationType,
-    SelectionSetNode,
-    parse,
 )
 
 from router.errors import PlanningError
@@ -41,7 +37,6 @@ from router.planning.operation import (
     field_set_selections,
 )
 from router.planning.plan import (
-    KEY_ALIAS_PREFIX,
     BatchFetch,
     EntityBatch,
     Fetch,
@@ -56,71 +51,21 @@ from router.planning.plan import (
 from router.planning.plan import (
     Sequence as SequenceNode,
 )
+from router.planning.selections import (
+    ProvidedTree,
+    SelectionBuilder,
+    add_key_fields,
+    key_fields,
+    provided_tree,
+)
 from router.supergraph.model import Key, Supergraph
 
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type", "__typename"})
 
 
-def _response_key(head: str) -> str:
-    """``alias: name(args)`` -> ``alias``; ``name(args)`` -> ``name``; fragments unchanged."""
-    if head.startswith("..."):
-        return head
-    before_args = head.split("(", 1)[0]
-    return before_args.split(":", 1)[0].strip()
-
-
-ProvidedTree = dict[str, "ProvidedTree"]
-
-
 def build_query_plan(supergraph: Supergraph, operation: Operation) -> QueryPlan:
     """Plan ``operation``; raise ``PlanningError`` when no subgraph can resolve a field."""
     return _Planner(supergraph, operation).plan()
-
-
-class _SelectionBuilder:
-    """A subgraph selection set under construction; identical selections merge."""
-
-    def __init__(self, scope: _SelectionBuilder | None = None) -> None:
-        self._items: dict[str, _SelectionBuilder | None] = {}
-        self.scope = scope
-        """For a fragment: the selection set holding it and its sibling fragments."""
-        self.types: dict[str, str] = {}
-        """Response key -> the field's type in this subgraph, across the sibling fragments."""
-
-    def leaf(self, head: str) -> None:
-        key = _response_key(head)
-        if head != key and key in self._items and self._items[key] is None:
-            # A key leaf the planner added earlier now collides with a client alias: move it.
-            del self._items[key]
-            self._items.setdefault(f"{KEY_ALIAS_PREFIX}{key}: {key}", None)
-        self._items.setdefault(head, None)
-
-    def taken_by_other(self, name: str) -> bool:
-        """Whether a selection other than the plain field ``name`` answers as ``name``."""
-        return any(_response_key(h) == name and h != name for h in self._items)
-
-    def branch(self, head: str) -> _SelectionBuilder:
-        child = self._items.get(head)
-        if child is None:
-            child = _SelectionBuilder(self if head.startswith("...") else None)
-            self._items[head] = child
-        return child
-
-    def print(self) -> str:
-        """GraphQL text. Selections emptied because every field went to other fetches stay
-        valid: an empty fragment is dropped, an empty field selection keeps ``__typename``."""
-        parts = []
-        for head, child in self._items.items():
-            if child is None:
-                parts.append(head)
-            elif child:
-                parts.append(f"{head} {child.print()}")
-            elif not head.startswith("..."):
-                parts.append(f"{head} {{ __typename }}")
-        return "{ " + " ".join(parts or ["__typename"]) + " }"
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
 
 
 @dataclass(eq=False)
@@ -136,7 +81,7 @@ class _Group:
     entity_type: str | None = None
     key: Key | None = None
     requires: str | None = None
-    selections: _SelectionBuilder = field(default_factory=_SelectionBuilder)
+    selections: SelectionBuilder = field(default_factory=SelectionBuilder)
     variables: set[str] = field(default_factory=set)
     children: list[_Group] = field(default_factory=list)
     depends_on: list[_Group] = field(default_factory=list)
@@ -248,7 +193,7 @@ class _Planner:
         group: _Group,
         parent_type: str,
         selections: tuple[Selection, ...],
-        out: _SelectionBuilder,
+        out: SelectionBuilder,
         path: tuple[str, ...],
         provided: ProvidedTree | None,
     ) -> None:
@@ -270,7 +215,7 @@ class _Planner:
         parent_type: str,
         condition: str | None,
         selections: tuple[Selection, ...],
-        out: _SelectionBuilder,
+        out: SelectionBuilder,
         path: tuple[str, ...],
         provided: ProvidedTree | None,
         abstract_parent: bool,
@@ -332,7 +277,7 @@ class _Planner:
         group: _Group,
         parent_type: str,
         fld: Field,
-        out: _SelectionBuilder,
+        out: SelectionBuilder,
         path: tuple[str, ...],
         provided: ProvidedTree | None,
     ) -> None:
@@ -439,7 +384,7 @@ class _Planner:
     ) -> tuple[bool, ProvidedTree | None]:
         """Whether ``group`` resolves the field here, and what it provides below it."""
         placement = self.supergraph.placement(parent_type, fld.name, group.graph)
-        below = _provided_tree(placement.provides) if placement and placement.provides else None
+        below = provided_tree(placement.provides) if placement and placement.provides else None
         if provided is not None and fld.name in provided:
             return True, provided[fld.name] or below
         if placement is not None and placement.requires:
@@ -463,7 +408,7 @@ class _Planner:
         group: _Group,
         parent_type: str,
         fld: Field,
-        out: _SelectionBuilder,
+        out: SelectionBuilder,
         path: tuple[str, ...],
         provided: ProvidedTree | None,
     ) -> None:
@@ -484,7 +429,7 @@ class _Planner:
         group: _Group,
         route: _Route,
         fld: Field,
-        out: _SelectionBuilder,
+        out: SelectionBuilder,
         path: tuple[str, ...],
         provided: ProvidedTree | None = None,
     ) -> None:
@@ -499,7 +444,7 @@ class _Planner:
         group: _Group,
         interface: str,
         selection: Selection,
-        out: _SelectionBuilder,
+        out: SelectionBuilder,
         path: tuple[str, ...],
     ) -> None:
         """Resolve ``selection`` on an ``@interfaceObject`` in a subgraph with the interface."""
@@ -526,7 +471,7 @@ class _Planner:
         group: _Group,
         route: _Route,
         requires: str | None,
-        out: _SelectionBuilder,
+        out: SelectionBuilder,
         path: tuple[str, ...],
         provided: ProvidedTree | None = None,
     ) -> _Group:
@@ -542,7 +487,7 @@ class _Planner:
             key_selections = field_set_selections(route.key.fields)
             self._plan_selections(group, route.entity_type, key_selections, out, path, provided)
         else:
-            _add_key_fields(out, _key_fields(route.key.fields))
+            add_key_fields(out, key_fields(route.key.fields))
         if requires:
             # The required fields are planned where the entity is, as if the client asked
             # for them; whatever fetches that takes must run before the requiring fetch.
@@ -594,7 +539,7 @@ class _Planner:
         self, type_name: str, key: Key, graph: str, provided: ProvidedTree | None, hops: int
     ) -> bool:
         """Whether every top-level key field is here or in a subgraph reachable by key."""
-        return self._fields_obtainable(type_name, _key_fields(key.fields), graph, provided, hops)
+        return self._fields_obtainable(type_name, key_fields(key.fields), graph, provided, hops)
 
     def _fields_obtainable(
         self,
@@ -652,8 +597,8 @@ class _Planner:
         own: set[str] = set()
         info = self.supergraph.types.get(type_name)
         if echoed and info is not None:
-            own = {f.name for k in info.keys_in(graph) for f in _key_fields(k.fields)}
-        fields = tuple(f for f in _key_fields(key.fields) if f.name not in own)
+            own = {f.name for k in info.keys_in(graph) for f in key_fields(k.fields)}
+        fields = tuple(f for f in key_fields(key.fields) if f.name not in own)
         return self._fields_available(type_name, fields, graph, provided)
 
     def _fields_available(
@@ -704,7 +649,7 @@ class _Planner:
         return [t for t in self._possible_types(type_name) if self._type_in_graph(t, graph)]
 
     def _unambiguous_head(
-        self, group: _Group, parent_type: str, fld: Field, out: _SelectionBuilder
+        self, group: _Group, parent_type: str, fld: Field, out: SelectionBuilder
     ) -> str:
         """The field's text in the subgraph query, aliased when a sibling fragment has the same
         response key with another type there (invalid GraphQL); renamed back on merge."""
@@ -836,7 +781,7 @@ class _Planner:
     def _representation(self, type_name: str, key: str, requires: str | None) -> Representation:
         required = self._required_selections(type_name, requires) if requires else ()
         implementations = self._possible_types(type_name) if self._is_abstract(type_name) else []
-        return Representation(type_name, _key_fields(key), required, tuple(implementations))
+        return Representation(type_name, key_fields(key), required, tuple(implementations))
 
     def _variable_prunes(
         self, variables: tuple[str, ...], graph: str
@@ -919,7 +864,7 @@ class _Frame:
     parent_type: str
     fld: Field
     path: tuple[str, ...]
-    out: _SelectionBuilder
+    out: SelectionBuilder
 
 
 def _chain_selection(chain: list[_Frame], leaf_parent: str, leaf: Field) -> Selection:
@@ -1025,41 +970,3 @@ def _unwrap(type_: GraphQLOutputType | GraphQLInputType) -> tuple[str, int]:
             depth += 1
         current = current.of_type
     return getattr(current, "name"), depth  # noqa: B009 - named types all have a name
-
-
-@lru_cache(maxsize=1024)
-def _key_fields(field_set: str) -> tuple[KeyField, ...]:
-    """Parse a ``@key``/``@requires`` field set such as ``id org { id }``."""
-    document = parse("{" + field_set + "}")
-    operation = document.definitions[0]
-    selection_set: SelectionSetNode = operation.selection_set  # type: ignore[attr-defined]
-    return _key_selection(selection_set)
-
-
-def _key_selection(selection_set: SelectionSetNode) -> tuple[KeyField, ...]:
-    fields = []
-    for node in selection_set.selections:
-        if isinstance(node, FieldNode):
-            inner = _key_selection(node.selection_set) if node.selection_set else ()
-            fields.append(KeyField(node.name.value, inner))
-    return tuple(fields)
-
-
-def _add_key_fields(out: _SelectionBuilder, fields: tuple[KeyField, ...]) -> None:
-    """Select a key; where the client uses its name for another field, under a reserved
-    alias that representations read first (``KEY_ALIAS_PREFIX``)."""
-    for key_field in fields:
-        head = key_field.name
-        if out.taken_by_other(key_field.name):
-            head = f"{KEY_ALIAS_PREFIX}{key_field.name}: {key_field.name}"
-        if key_field.selections:
-            _add_key_fields(out.branch(head), key_field.selections)
-        else:
-            out.leaf(head)
-
-
-def _provided_tree(field_set: str) -> ProvidedTree:
-    def tree(fields: tuple[KeyField, ...]) -> ProvidedTree:
-        return {f.name: tree(f.selections) for f in fields}
-
-    return tree(_key_fields(field_set))
