@@ -38,6 +38,7 @@ class ErrorCode(Enum):
     REFERENCED_INACCESSIBLE = "REFERENCED_INACCESSIBLE"
     EXTENSION_WITH_NO_BASE = "EXTENSION_WITH_NO_BASE"
     ONLY_INACCESSIBLE_CHILDREN = "ONLY_INACCESSIBLE_CHILDREN"
+    LIST_SIZE_INVALID_SLICING_ARGUMENT = "LIST_SIZE_INVALID_SLICING_ARGUMENT"
 
     @property
     def doc(self) -> str:
@@ -93,6 +94,10 @@ _ERROR_DOCS: dict[ErrorCode, str] = {
     ),
     ErrorCode.ONLY_INACCESSIBLE_CHILDREN: (
         "A type in the API schema has only @inaccessible fields (or values)."
+    ),
+    ErrorCode.LIST_SIZE_INVALID_SLICING_ARGUMENT: (
+        "None of the slicingArguments of a field's @listSize is defined in every subgraph"
+        " that resolves the field."
     ),
 }
 

@@ -74,8 +74,8 @@ def test_a_directive_that_was_not_imported_is_unknown() -> None:
 def test_features_not_implemented_yet_are_refused_not_dropped() -> None:
     sdl = (
         'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9",'
-        ' import: ["@cost"])\n'
-        "type Query { a: Int @cost(weight: 5) }"
+        ' import: ["@context"])\n'
+        'type Query @context(name: "q") { a: Int }'
     )
 
     result = compose([SubgraphSource("a", "http://a/graphql", sdl)])

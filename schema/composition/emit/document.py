@@ -1,14 +1,18 @@
 """Assemble the supergraph document: the spec preamble, ``join__Graph``, then every type.
 
 Order follows the composers: schema definition with its ``@link``s, join and link spec
-definitions, optional specs (``@tag``, ``@inaccessible``), the graph enum, then scalars,
-object types, interfaces, unions, enums and input objects, each in the order first met.
+definitions, optional specs (``@tag``, ``@cost``, ``@inaccessible``...), the graph enum,
+then scalars, object types, interfaces, unions, enums and input objects, each in the order
+first met.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from graphql import (
     ConstDirectiveNode,
+    ConstListValueNode,
     DefinitionNode,
     DocumentNode,
     EnumTypeDefinitionNode,
@@ -20,7 +24,7 @@ from graphql import (
 )
 
 from schema.composition.emit.join import join_graph
-from schema.composition.emit.nodes import directive, enum, name, named_type, string
+from schema.composition.emit.nodes import Argument, directive, enum, name, named_type, string
 from schema.composition.emit.objects import object_node
 from schema.composition.emit.requires_usage import requires_usage
 from schema.composition.emit.types import (
@@ -31,7 +35,7 @@ from schema.composition.emit.types import (
     union_node,
 )
 from schema.composition.merge.state import SupergraphState
-from schema.composition.specs import join
+from schema.composition.specs import cost, join
 
 _ROOTS = (
     (OperationType.QUERY, "Query"),
@@ -43,7 +47,7 @@ _ROOTS = (
 def supergraph_document(state: SupergraphState) -> DocumentNode:
     version = state.version
     preamble = join.join_definitions(version) + join.LINK_DEFINITIONS
-    preamble += "".join(definition for _, _, definition, used in _specs(state) if used)
+    preamble += "".join(spec.definition for spec in _specs(state) if spec.used)
     usage = requires_usage(state)
     definitions: list[DefinitionNode] = [
         _schema_definition(state),
@@ -64,7 +68,7 @@ def _schema_definition(state: SupergraphState) -> SchemaDefinitionNode:
         _link(join.LINK_URL),
         _link(join.join_url(state.version), "EXECUTION"),
     ]
-    links.extend(_link(url, purpose) for url, purpose, _, used in _specs(state) if used)
+    links.extend(_link(s.url, s.purpose, s.imports) for s in _specs(state) if s.used)
     return SchemaDefinitionNode(
         directives=tuple(links),
         operation_types=tuple(
@@ -75,19 +79,36 @@ def _schema_definition(state: SupergraphState) -> SchemaDefinitionNode:
     )
 
 
-def _specs(state: SupergraphState) -> list[tuple[str, str | None, str, bool]]:
-    """The optional specs: url, purpose, definitions, and whether any subgraph uses it."""
+class _Spec(NamedTuple):
+    url: str
+    purpose: str | None
+    definition: str
+    used: bool
+    imports: tuple[str, ...] = ()
+
+
+def _specs(state: SupergraphState) -> list[_Spec]:
+    """The optional specs, in the composers' order, and whether any subgraph uses each."""
     return [
-        (join.TAG_URL, None, join.TAG_DEFINITION, state.uses_tag),
-        (join.INACCESSIBLE_URL, "SECURITY", join.INACCESSIBLE_DEFINITION, state.uses_inaccessible),
-        (join.POLICY_URL, "SECURITY", join.POLICY_DEFINITION, state.uses_policy),
-        (
+        _Spec(join.TAG_URL, None, join.TAG_DEFINITION, state.uses_tag),
+        _Spec(
+            cost.COST_URL,
+            None,
+            cost.COST_DEFINITION,
+            state.uses_cost,
+            cost.cost_imports(state.uses_list_size),
+        ),
+        _Spec(
+            join.INACCESSIBLE_URL, "SECURITY", join.INACCESSIBLE_DEFINITION, state.uses_inaccessible
+        ),
+        _Spec(join.POLICY_URL, "SECURITY", join.POLICY_DEFINITION, state.uses_policy),
+        _Spec(
             join.REQUIRES_SCOPES_URL,
             "SECURITY",
             join.REQUIRES_SCOPES_DEFINITION,
             state.uses_requires_scopes,
         ),
-        (
+        _Spec(
             join.AUTHENTICATED_URL,
             "SECURITY",
             join.AUTHENTICATED_DEFINITION,
@@ -96,8 +117,12 @@ def _specs(state: SupergraphState) -> list[tuple[str, str | None, str, bool]]:
     ]
 
 
-def _link(url: str, purpose: str | None = None) -> ConstDirectiveNode:
-    arguments = [("url", string(url))]
+def _link(
+    url: str, purpose: str | None = None, imports: tuple[str, ...] = ()
+) -> ConstDirectiveNode:
+    arguments: list[Argument] = [("url", string(url))]
+    if imports:
+        arguments.append(("import", ConstListValueNode(values=tuple(string(i) for i in imports))))
     return directive("link", arguments + ([("for", enum(purpose))] if purpose else []))
 
 

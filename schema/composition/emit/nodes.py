@@ -11,6 +11,7 @@ from graphql import (
     ConstListValueNode,
     ConstValueNode,
     EnumValueNode,
+    IntValueNode,
     NamedTypeNode,
     NameNode,
     StringValueNode,
@@ -19,7 +20,7 @@ from graphql import (
 )
 
 from schema.composition.merge.state import DecorationsState
-from schema.composition.subgraph.model import Requirements
+from schema.composition.subgraph.model import ListSize, Requirements
 
 Argument = tuple[str, ConstValueNode]
 
@@ -62,8 +63,8 @@ def directive(directive_name: str, arguments: Sequence[Argument] = ()) -> ConstD
 def decoration_directives(
     decorations: DecorationsState, *, deprecation: bool = True
 ) -> list[ConstDirectiveNode]:
-    """``@tag``s, ``@inaccessible``, access requirements and ``@deprecated``, in the order
-    composers print them."""
+    """``@tag``s, ``@inaccessible``, access requirements, ``@cost``/``@listSize`` and
+    ``@deprecated``, in the order composers print them."""
     applied = [directive("tag", [("name", string(tag))]) for tag in decorations.tags]
     if decorations.inaccessible:
         applied.append(directive("inaccessible"))
@@ -73,12 +74,33 @@ def decoration_directives(
         applied.append(directive("policy", [("policies", _requirements(decorations.policies))]))
     if decorations.scopes:
         applied.append(directive("requiresScopes", [("scopes", _requirements(decorations.scopes))]))
+    applied.extend(cost_directives(decorations.cost, decorations.list_size))
     if deprecation and decorations.deprecated is not None:
         reason = decorations.deprecated.reason
         applied.append(
             directive("deprecated", [("reason", string(reason))] if reason is not None else [])
         )
     return applied
+
+
+def cost_directives(cost: int | None, list_size: ListSize | None) -> list[ConstDirectiveNode]:
+    """``@listSize`` arguments go in the reference composer's order, the default
+    ``requireOneSlicingArgument: true`` left out."""
+    applied = [directive("cost", [("weight", IntValueNode(value=str(cost)))])] if cost else []
+    if list_size is None:
+        return applied
+    arguments: list[Argument] = []
+    if not list_size.require_one_slicing_argument:
+        arguments.append(("requireOneSlicingArgument", boolean(False)))
+    if list_size.assumed_size is not None:
+        arguments.append(("assumedSize", IntValueNode(value=str(list_size.assumed_size))))
+    for label, names in (
+        ("slicingArguments", list_size.slicing_arguments),
+        ("sizedFields", list_size.sized_fields),
+    ):
+        if names is not None:
+            arguments.append((label, ConstListValueNode(values=tuple(string(n) for n in names))))
+    return [*applied, directive("listSize", arguments)]
 
 
 def _requirements(requirements: Requirements) -> ConstListValueNode:

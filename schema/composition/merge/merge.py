@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from schema.composition.graphs import Graph
 from schema.composition.merge.access import propagate_access
+from schema.composition.merge.cost import settle_slicing_arguments
 from schema.composition.merge.state import (
     ArgumentState,
     EnumState,
@@ -40,6 +41,7 @@ def merge_subgraphs(
         for named in subgraph.types.values():
             _merge_type(state, subgraph, named)
     propagate_access(state)
+    settle_slicing_arguments(state)
     return state
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from graphql import ConstValueNode
 
 from schema.composition.graphs import Graph
+from schema.composition.merge.cost import max_weight, merge_list_size
 from schema.composition.requirements import combine
 from schema.composition.subgraph import model
 
@@ -28,6 +29,8 @@ class DecorationsState:
     authenticated: bool = False
     scopes: model.Requirements = ()
     policies: model.Requirements = ()
+    cost: int | None = None
+    list_size: model.ListSize | None = None
 
     def absorb(self, decorations: model.Decorations) -> None:
         if self.description is None:
@@ -37,6 +40,8 @@ class DecorationsState:
         self.inaccessible = self.inaccessible or decorations.inaccessible
         self.tags.update(dict.fromkeys(decorations.tags))
         self.absorb_access(decorations.authenticated, decorations.scopes, decorations.policies)
+        self.cost = max_weight(self.cost, decorations.cost)
+        self.list_size = merge_list_size(self.list_size, decorations.list_size)
 
     def absorb_access(
         self, authenticated: bool, scopes: model.Requirements, policies: model.Requirements
@@ -180,6 +185,15 @@ class SupergraphState:
     @property
     def uses_policy(self) -> bool:
         return any(s.features.policy for s in self.subgraphs.values())
+
+    @property
+    def uses_cost(self) -> bool:
+        """``@cost`` or ``@listSize``: both come with the one cost spec."""
+        return any(s.features.cost or s.features.list_size for s in self.subgraphs.values())
+
+    @property
+    def uses_list_size(self) -> bool:
+        return any(s.features.list_size for s in self.subgraphs.values())
 
     @property
     def version(self) -> tuple[int, int]:

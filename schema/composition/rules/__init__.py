@@ -17,6 +17,7 @@ from schema.composition.rules import (
     field_sharing,
     field_types,
     inaccessible,
+    list_size,
     query_root,
     type_kinds,
 )
@@ -32,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     enum_values.check,
     field_sharing.check,
     inaccessible.check,
+    list_size.check,
 )
 
 

@@ -84,14 +84,12 @@ DIRECTIVES: tuple[SpecDirective, ...] = (
         "(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION"
         " | INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
         (2, 9),
-        supported=False,
     ),
     SpecDirective(
         "listSize",
         "(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!],"
         " requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
         (2, 9),
-        supported=False,
     ),
 )
 

@@ -40,6 +40,7 @@ from schema.composition.errors import ErrorCode
 from schema.composition.requirements import combine
 from schema.composition.specs import federation
 from schema.composition.subgraph import model
+from schema.composition.subgraph.cost import cost_of, list_size_of, unsupported_cost_usage
 from schema.composition.subgraph.groups import (
     ObjectLikeNode,
     SubgraphDocument,
@@ -62,6 +63,7 @@ def extract_subgraph(
 ) -> tuple[model.Subgraph, list[Problem]]:
     problems: list[Problem] = []
     problems.extend(_unsupported(subgraph))
+    problems.extend(unsupported_cost_usage(subgraph))
     marks = field_set_marks(subgraph, problems)
     order = creation_order(subgraph)
     builder = _Builder(subgraph, marks, order)
@@ -89,6 +91,8 @@ def extract_subgraph(
             authenticated="authenticated" in used,
             requires_scopes="requiresScopes" in used,
             policy="policy" in used,
+            cost="cost" in used,
+            list_size="listSize" in used,
         ),
     )
     return result, problems
@@ -259,6 +263,7 @@ class _Builder:
             inaccessible=any(self.directives.has(n, "inaccessible") for n in group.nodes),
             tags=tuple(self._tags(group.nodes)),
             **(self._access(group.nodes) if with_access else _NO_ACCESS)._asdict(),
+            cost=cost_of(self.directives, group.nodes),
         )
 
     def _deco_of(self, node: object, *, with_access: bool = False) -> model.Decorations:
@@ -274,6 +279,8 @@ class _Builder:
             inaccessible=self.directives.has(node, "inaccessible"),
             tags=tuple(self._tags([node])),
             **(self._access([node]) if with_access else _NO_ACCESS)._asdict(),
+            cost=cost_of(self.directives, [node]),
+            list_size=list_size_of(self.directives, node),
         )
 
     def _access(self, nodes: Sequence[object]) -> _Access:

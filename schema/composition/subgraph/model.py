@@ -33,9 +33,20 @@ are needed (``[["read", "write"], ["admin"]]``: read and write, or admin)."""
 
 
 @dataclass(frozen=True, slots=True)
+class ListSize:
+    """``@listSize``: how big a list field's result is assumed to be, or which arguments
+    (``slicing_arguments``) or which fields of the result (``sized_fields``) say so."""
+
+    assumed_size: int | None = None
+    slicing_arguments: tuple[str, ...] | None = None
+    sized_fields: tuple[str, ...] | None = None
+    require_one_slicing_argument: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Decorations:
-    """What schema elements carry into the supergraph: documentation, visibility and the
-    access requirements the router enforces."""
+    """What schema elements carry into the supergraph: documentation, visibility, the
+    access requirements the router enforces and the cost it estimates."""
 
     description: str | None = None
     deprecated: Deprecation | None = None
@@ -44,6 +55,8 @@ class Decorations:
     authenticated: bool = False
     scopes: Requirements = ()
     policies: Requirements = ()
+    cost: int | None = None
+    list_size: ListSize | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +215,8 @@ class Features:
     authenticated: bool = False
     requires_scopes: bool = False
     policy: bool = False
+    cost: bool = False
+    list_size: bool = False
 
 
 @dataclass(frozen=True, slots=True)
