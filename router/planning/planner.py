@@ -12,23 +12,24 @@ level to one subgraph travel as one request (a ``BatchFetch``), so each plan ste
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from graphql import (
-    GraphQLInputObjectType,
-    GraphQLInputType,
     GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLSchema,
     GraphQLUnionType,
     OperationType,
 )
 
 from router.errors import PlanningError
+from router.planning.fetch_graph import (
+    FetchGroup,
+    PlanNodeBuilder,
+    reachable,
+    required_selections,
+    sequence,
+)
 from router.planning.operation import (
     Field,
     InlineFragment,
@@ -37,19 +38,8 @@ from router.planning.operation import (
     field_set_selections,
 )
 from router.planning.plan import (
-    BatchFetch,
-    EntityBatch,
-    Fetch,
-    Flatten,
-    InputPrune,
     KeyField,
-    Parallel,
-    PlanNode,
     QueryPlan,
-    Representation,
-)
-from router.planning.plan import (
-    Sequence as SequenceNode,
 )
 from router.planning.selections import (
     ProvidedTree,
@@ -58,6 +48,7 @@ from router.planning.selections import (
     key_fields,
     provided_tree,
 )
+from router.planning.types import is_abstract, possible_types, unwrap
 from router.supergraph.model import Key, Supergraph
 
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type", "__typename"})
@@ -68,53 +59,16 @@ def build_query_plan(supergraph: Supergraph, operation: Operation) -> QueryPlan:
     return _Planner(supergraph, operation).plan()
 
 
-@dataclass(eq=False)
-class _Group:
-    """One future fetch: a subgraph, where its result merges, and what it selects.
-
-    ``requires`` is set on a fetch made for ``@requires`` fields: its representations carry
-    those fields, gathered by the groups in ``depends_on`` (besides the parent).
-    """
-
-    graph: str
-    path: tuple[str, ...] = ()
-    entity_type: str | None = None
-    key: Key | None = None
-    requires: str | None = None
-    selections: SelectionBuilder = field(default_factory=SelectionBuilder)
-    variables: set[str] = field(default_factory=set)
-    children: list[_Group] = field(default_factory=list)
-    depends_on: list[_Group] = field(default_factory=list)
-    renames: dict[str, str] = field(default_factory=dict)
-    """Aliases this fetch had to use (alias -> the client's response key)."""
-
-    def child(
-        self,
-        graph: str,
-        path: tuple[str, ...],
-        type_name: str,
-        key: Key,
-        requires: str | None = None,
-    ) -> _Group:
-        wanted = (graph, path, type_name, requires)
-        for existing in self.children:
-            if (existing.graph, existing.path, existing.entity_type, existing.requires) == wanted:
-                return existing
-        group = _Group(graph, path, type_name, key, requires)
-        self.children.append(group)
-        return group
-
-
 class _Planner:
     def __init__(self, supergraph: Supergraph, operation: Operation) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.schema
         self.operation = operation
-        self._fetch_count = 0
+        self._nodes = PlanNodeBuilder(supergraph, operation)
         self._alias_count = 0
-        self._touched: list[_Group] | None = None
+        self._touched: list[FetchGroup] | None = None
         """While planning ``@requires`` fields: every group those fields were added to."""
-        self._roots: list[_Group] = []
+        self._roots: list[FetchGroup] = []
         self._root_type = ""
         self._trail: list[_Frame] = []
         """The fields being planned, outermost first: where to re-fetch from when needed."""
@@ -139,11 +93,11 @@ class _Planner:
             return QueryPlan(self.operation, None)
         if self.operation.kind == "mutation":
             # Each mutation fetch completes (with its entity fetches) before the next starts.
-            return QueryPlan(self.operation, _sequence([self._levels([g]) for g in groups]))
-        return QueryPlan(self.operation, self._levels(groups))
+            return QueryPlan(self.operation, sequence([self._nodes.levels([g]) for g in groups]))
+        return QueryPlan(self.operation, self._nodes.levels(groups))
 
     def _root_graph(
-        self, root_type: str, fld: Field, graphs: tuple[str, ...], groups: list[_Group]
+        self, root_type: str, fld: Field, graphs: tuple[str, ...], groups: list[FetchGroup]
     ) -> str:
         """The subgraph to ask for a root field: the one whose plan for it takes the fewest
         fetches, then selects the least through ``_entities`` (a subgraph that cannot plan it
@@ -156,7 +110,7 @@ class _Planner:
         best: tuple[int, int, bool, int] | None = None
         chosen = graphs[0]
         for index, graph in enumerate(graphs):
-            trial = _Group(graph)
+            trial = FetchGroup(graph)
             saved, self._roots = self._roots, [*self._roots, trial]
             try:
                 self._plan_field(trial, root_type, fld, trial.selections, (), None)
@@ -165,7 +119,7 @@ class _Planner:
                 continue
             finally:
                 self._roots = saved
-            fetches = _reachable(added)
+            fetches = reachable(added)
             # Fewest fetches; then the least selected through _entities (what @provides saves).
             moved = sum(len(g.selections.print()) for g in fetches if g.entity_type is not None)
             cost = (len(fetches), moved, graph not in used, index)
@@ -173,24 +127,24 @@ class _Planner:
                 best, chosen = cost, graph
         return chosen
 
-    def _root_group(self, groups: list[_Group], graph: str) -> _Group:
+    def _root_group(self, groups: list[FetchGroup], graph: str) -> FetchGroup:
         if self.operation.kind == "mutation":
             # Mutations run strictly in document order: only consecutive fields share a fetch.
             if groups and groups[-1].graph == graph:
                 return groups[-1]
-            groups.append(_Group(graph))
+            groups.append(FetchGroup(graph))
             return groups[-1]
         for group in groups:
             if group.graph == graph:
                 return group
-        groups.append(_Group(graph))
+        groups.append(FetchGroup(graph))
         return groups[-1]
 
     # -- selections ---------------------------------------------------------------------
 
     def _plan_selections(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent_type: str,
         selections: tuple[Selection, ...],
         out: SelectionBuilder,
@@ -211,7 +165,7 @@ class _Planner:
 
     def _plan_fragment(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent_type: str,
         condition: str | None,
         selections: tuple[Selection, ...],
@@ -274,7 +228,7 @@ class _Planner:
 
     def _plan_field(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent_type: str,
         fld: Field,
         out: SelectionBuilder,
@@ -309,7 +263,7 @@ class _Planner:
             out.leaf(head)
             return
         field_type = self._field_type(parent_type, fld.name)
-        named, depth = _unwrap(field_type)
+        named, depth = unwrap(field_type)
         child_path = path + (fld.response_key,) + ("@",) * depth
         inner = out.branch(head)
         local_named = self._local_type(parent_type, fld.name, group.graph) or named
@@ -323,7 +277,7 @@ class _Planner:
         finally:
             self._trail.pop()
 
-    def _refetch_from_ancestor(self, group: _Group, parent_type: str, fld: Field) -> bool:
+    def _refetch_from_ancestor(self, group: FetchGroup, parent_type: str, fld: Field) -> bool:
         """Resolve ``fld`` by selecting its whole path again in a subgraph that owns it.
 
         For fields of value types (no ``@key``): walk up the fields of this fetch to the nearest
@@ -337,7 +291,7 @@ class _Planner:
         owners += [
             g
             for g in self.supergraph.graphs
-            if g not in owners and self._route(_Group(g), parent_type, fld, ()) is not None
+            if g not in owners and self._route(FetchGroup(g), parent_type, fld, ()) is not None
         ]
         for start in range(len(frames) - 1, -1, -1):
             chain = frames[start:]
@@ -350,13 +304,13 @@ class _Planner:
                 first = chain[0]
                 if first.parent_type == self._root_type and group in self._roots:
                     if self.operation.kind != "query" or any(
-                        self._is_abstract(_unwrap(self._field_type(f.parent_type, f.fld.name))[0])
+                        self._is_abstract(unwrap(self._field_type(f.parent_type, f.fld.name))[0])
                         for f in chain
                     ):
                         # Never repeat a mutation; and two subgraphs answering an abstract
                         # field may pick different concrete types: nothing safe to merge.
                         continue
-                    root = _Group(graph)
+                    root = FetchGroup(graph)
                     self._roots.append(root)
                     self._plan_selections(
                         root, first.parent_type, (selection,), root.selections, (), None
@@ -380,7 +334,7 @@ class _Planner:
         return False
 
     def _resolves_locally(
-        self, group: _Group, parent_type: str, fld: Field, provided: ProvidedTree | None
+        self, group: FetchGroup, parent_type: str, fld: Field, provided: ProvidedTree | None
     ) -> tuple[bool, ProvidedTree | None]:
         """Whether ``group`` resolves the field here, and what it provides below it."""
         placement = self.supergraph.placement(parent_type, fld.name, group.graph)
@@ -405,7 +359,7 @@ class _Planner:
 
     def _explode_abstract(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent_type: str,
         fld: Field,
         out: SelectionBuilder,
@@ -426,7 +380,7 @@ class _Planner:
 
     def _jump(
         self,
-        group: _Group,
+        group: FetchGroup,
         route: _Route,
         fld: Field,
         out: SelectionBuilder,
@@ -441,7 +395,7 @@ class _Planner:
 
     def _jump_to_real_interface(
         self,
-        group: _Group,
+        group: FetchGroup,
         interface: str,
         selection: Selection,
         out: SelectionBuilder,
@@ -468,20 +422,20 @@ class _Planner:
 
     def _entity_group(
         self,
-        group: _Group,
+        group: FetchGroup,
         route: _Route,
         requires: str | None,
         out: SelectionBuilder,
         path: tuple[str, ...],
         provided: ProvidedTree | None = None,
-    ) -> _Group:
+    ) -> FetchGroup:
         """The dependent fetch for ``route``: the current fetch selects the key (and requires).
 
         A key this subgraph lacks (``route.acquire_key``) is planned like ``@requires`` fields:
         as if the client asked for it here, so it comes from other subgraphs first.
         """
         out.leaf("__typename")
-        dependencies: list[_Group] = []
+        dependencies: list[FetchGroup] = []
         outer, self._touched = self._touched, dependencies
         if route.acquire_key:
             key_selections = field_set_selections(route.key.fields)
@@ -491,7 +445,7 @@ class _Planner:
         if requires:
             # The required fields are planned where the entity is, as if the client asked
             # for them; whatever fetches that takes must run before the requiring fetch.
-            required = self._required_selections(route.entity_type, requires)
+            required = required_selections(self.schema, route.entity_type, requires)
             self._plan_selections(group, route.entity_type, required, out, path, None)
         self._touched = outer
         child = group.child(route.graph, path, route.entity_type, route.key, requires)
@@ -502,7 +456,7 @@ class _Planner:
 
     def _route(
         self,
-        group: _Group,
+        group: FetchGroup,
         parent_type: str,
         fld: Field,
         path: tuple[str, ...],
@@ -558,7 +512,7 @@ class _Planner:
             )
             if here and key_field.selections:
                 inner = provided.get(key_field.name) if provided is not None else None
-                named, _ = _unwrap(self._field_type(type_name, key_field.name))
+                named, _ = unwrap(self._field_type(type_name, key_field.name))
                 here = self._fields_obtainable(
                     named, key_field.selections, graph, inner or None, hops
                 )
@@ -616,7 +570,7 @@ class _Planner:
             ):
                 return False
             if key_field.selections:
-                named, _ = _unwrap(self._field_type(type_name, key_field.name))
+                named, _ = unwrap(self._field_type(type_name, key_field.name))
                 if not self._fields_available(named, key_field.selections, graph, inner or None):
                     return False
         return True
@@ -631,13 +585,10 @@ class _Planner:
         return field_type
 
     def _is_abstract(self, type_name: str) -> bool:
-        return isinstance(self.schema.get_type(type_name), GraphQLInterfaceType | GraphQLUnionType)
+        return is_abstract(self.schema, type_name)
 
     def _possible_types(self, type_name: str) -> list[str]:
-        named = self.schema.get_type(type_name)
-        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
-            return [t.name for t in self.schema.get_possible_types(named)]
-        return [type_name]
+        return possible_types(self.schema, type_name)
 
     def _possible_types_in(self, type_name: str, graph: str) -> list[str]:
         """The object types ``type_name`` can be in ``graph`` (its members there)."""
@@ -649,7 +600,7 @@ class _Planner:
         return [t for t in self._possible_types(type_name) if self._type_in_graph(t, graph)]
 
     def _unambiguous_head(
-        self, group: _Group, parent_type: str, fld: Field, out: SelectionBuilder
+        self, group: FetchGroup, parent_type: str, fld: Field, out: SelectionBuilder
     ) -> str:
         """The field's text in the subgraph query, aliased when a sibling fragment has the same
         response key with another type there (invalid GraphQL); renamed back on merge."""
@@ -680,187 +631,12 @@ class _Planner:
 
     # -- plan nodes ---------------------------------------------------------------------
 
-    def _levels(self, roots: list[_Group]) -> PlanNode:
-        """The fetch DAG as steps: each step one request per subgraph, steps in sequence.
-
-        A group's step comes after its parent's and after those of the groups it depends on
-        (the fetches that gather its ``@requires`` fields).
-        """
-        groups = _reachable(roots)
-        parents = {id(child): group for group in groups for child in group.children}
-        depth: dict[int, int] = {}
-
-        def step_of(group: _Group) -> int:
-            known = depth.get(id(group))
-            if known is not None:
-                return known
-            depth[id(group)] = 0  # guards against cycles; a cycle is a planner bug
-            before = [*group.depends_on]
-            if id(group) in parents:
-                before.append(parents[id(group)])
-            depth[id(group)] = max((step_of(g) + 1 for g in before), default=0)
-            return depth[id(group)]
-
-        steps: dict[int, list[_Group]] = {}
-        for group in groups:
-            steps.setdefault(step_of(group), []).append(group)
-        nodes: list[PlanNode] = []
-        for index in sorted(steps):
-            level = steps[index]
-            if index == 0:
-                fetches: list[PlanNode] = [self._fetch(group) for group in level]
-            else:
-                by_graph: dict[str, list[_Group]] = {}
-                for group in level:
-                    by_graph.setdefault(group.graph, []).append(group)
-                fetches = [self._entity_step(same) for same in by_graph.values()]
-            nodes.append(fetches[0] if len(fetches) == 1 else Parallel(tuple(fetches)))
-        return _sequence(nodes)
-
-    def _entity_step(self, groups: list[_Group]) -> PlanNode:
-        if len(groups) == 1:
-            return Flatten(groups[0].path, self._fetch(groups[0]))
-        return self._batch_fetch(groups)
-
-    def _batch_fetch(self, groups: list[_Group]) -> BatchFetch:
-        """One request for entity fetches at several paths; equal selections share a batch."""
-        shared: dict[tuple[str, str, str, str], list[_Group]] = {}
-        for group in groups:
-            if group.entity_type is None or group.key is None:
-                raise PlanningError("a root fetch cannot join an entity batch")
-            identity = (
-                group.entity_type,
-                group.key.fields,
-                group.requires or "",
-                group.selections.print(),
-            )
-            shared.setdefault(identity, []).append(group)
-        used = set().union(*(group.variables for group in groups))
-        variables = self._variable_usages(used)
-        batches: list[EntityBatch] = []
-        fields: list[str] = []
-        definitions: list[str] = []
-        for index, ((type_name, key, requires, selection), members) in enumerate(shared.items()):
-            alias, variable = f"_e{index}", f"representations{index}"
-            batches.append(
-                EntityBatch(
-                    alias=alias,
-                    variable=variable,
-                    paths=tuple(member.path for member in members),
-                    representations=(self._representation(type_name, key, requires),),
-                )
-            )
-            definitions.append(f"${variable}: [_Any!]!")
-            fields.append(
-                f"{alias}: _entities(representations: ${variable}) "
-                f"{{ ... on {type_name} {selection} }}"
-            )
-        definitions += [self.operation.variable_definition(name) for name in variables]
-        service = self.supergraph.graph_name(groups[0].graph)
-        header = _operation_header("query", self._operation_name(service), definitions)
-        return BatchFetch(
-            service=service,
-            operation=f"{header}{{ {' '.join(fields)} }}",
-            batches=tuple(batches),
-            variable_usages=variables,
-            renames=tuple(sorted({k: v for g in groups for k, v in g.renames.items()}.items())),
-            variable_prunes=self._variable_prunes(variables, groups[0].graph),
-        )
-
-    def _required_selections(self, type_name: str, requires: str) -> tuple[Selection, ...]:
-        """A ``@requires`` field set as it is fetched and read back into representations.
-
-        Fields with arguments get an alias derived from their arguments, so
-        ``price(currency: "USD")`` never collides with the client's ``price(...)`` or another
-        requirement's in the same selection set (the executor reads the alias and sends the
-        field name). Abstract type conditions become one fragment per possible object type,
-        since the executor matches conditions against ``__typename``.
-        """
-        return _prepare_required(self.schema, field_set_selections(requires), type_name)
-
-    def _representation(self, type_name: str, key: str, requires: str | None) -> Representation:
-        required = self._required_selections(type_name, requires) if requires else ()
-        implementations = self._possible_types(type_name) if self._is_abstract(type_name) else []
-        return Representation(type_name, key_fields(key), required, tuple(implementations))
-
-    def _variable_prunes(
-        self, variables: tuple[str, ...], graph: str
-    ) -> tuple[tuple[str, InputPrune], ...]:
-        """For variables of input object types: the fields ``graph`` does not define."""
-        prunes = []
-        for name in variables:
-            definition = self.operation.variable_definition(name)
-            type_text = definition.split(":", 1)[1].split("=", 1)[0]  # `$v: [T!]! = ...`
-            prune = self._input_prune(type_text.strip().strip("[]! "), graph, frozenset())
-            if prune is not None:
-                prunes.append((name, prune))
-        return tuple(prunes)
-
-    def _input_prune(self, type_name: str, graph: str, seen: frozenset[str]) -> InputPrune | None:
-        input_type = self.schema.get_type(type_name)
-        info = self.supergraph.types.get(type_name)
-        if not isinstance(input_type, GraphQLInputObjectType) or info is None or type_name in seen:
-            return None
-        remove = frozenset(
-            f for f in input_type.fields if graph not in self.supergraph.field_graphs(type_name, f)
-        )
-        nested = []
-        for field_name, input_field in input_type.fields.items():
-            if field_name in remove:
-                continue
-            inner, _ = _unwrap(input_field.type)
-            prune = self._input_prune(inner, graph, seen | {type_name})
-            if prune is not None:
-                nested.append((field_name, prune))
-        if not remove and not nested:
-            return None
-        return InputPrune(remove, tuple(nested))
-
-    def _variable_usages(self, used: set[str]) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.operation.variable_definitions if name in used)
-
-    def _operation_name(self, service: str) -> str:
-        self._fetch_count += 1
-        if not self.operation.name:
-            return ""
-        return f"{self.operation.name}__{service}__{self._fetch_count - 1}"
-
-    def _fetch(self, group: _Group) -> Fetch:
-        service = self.supergraph.graph_name(group.graph)
-        variables = self._variable_usages(group.variables)
-        definitions = [self.operation.variable_definition(name) for name in variables]
-        name = self._operation_name(service)
-        if group.entity_type is None or group.key is None:
-            header = _operation_header(self.operation.kind, name, definitions)
-            return Fetch(
-                service=service,
-                operation=f"{header}{group.selections.print()}",
-                operation_kind=self.operation.kind,
-                variable_usages=variables,
-                renames=tuple(sorted(group.renames.items())),
-                variable_prunes=self._variable_prunes(variables, group.graph),
-            )
-        header = _operation_header("query", name, ["$representations: [_Any!]!", *definitions])
-        body = (
-            f"{{ _entities(representations: $representations) "
-            f"{{ ... on {group.entity_type} {group.selections.print()} }} }}"
-        )
-        representation = self._representation(group.entity_type, group.key.fields, group.requires)
-        return Fetch(
-            service=service,
-            operation=f"{header}{body}",
-            variable_usages=variables,
-            representations=(representation,),
-            renames=tuple(sorted(group.renames.items())),
-            variable_prunes=self._variable_prunes(variables, group.graph),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class _Frame:
     """A field being planned: in which fetch, on which type, at which path, into which builder."""
 
-    group: _Group
+    group: FetchGroup
     parent_type: str
     fld: Field
     path: tuple[str, ...]
@@ -891,59 +667,6 @@ class _Route:
     acquire_key: bool = False
 
 
-def _reachable(roots: list[_Group]) -> list[_Group]:
-    """Every group under ``roots``, parents before children."""
-    found: list[_Group] = []
-    queue = list(roots)
-    while queue:
-        group = queue.pop(0)
-        found.append(group)
-        queue.extend(group.children)
-    return found
-
-
-def _prepare_required(
-    schema: GraphQLSchema, selections: tuple[Selection, ...], parent_type: str
-) -> tuple[Selection, ...]:
-    result: list[Selection] = []
-    for selection in selections:
-        if isinstance(selection, InlineFragment):
-            condition = selection.type_condition or parent_type
-            named = schema.get_type(condition)
-            concrete = (
-                [t.name for t in schema.get_possible_types(named)]
-                if isinstance(named, GraphQLInterfaceType | GraphQLUnionType)
-                else [condition]
-            )
-            for type_name in concrete:
-                inner = _prepare_required(schema, selection.selections, type_name)
-                result.append(InlineFragment(type_name, inner))
-            continue
-        inner_selections = selection.selections
-        if inner_selections:
-            parent = schema.get_type(parent_type)
-            assert isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
-            named_type, _ = _unwrap(parent.fields[selection.name].type)
-            inner_selections = _prepare_required(schema, inner_selections, named_type)
-        key = selection.response_key
-        if selection.arguments:
-            digest = hashlib.sha1(selection.arguments.encode()).hexdigest()[:8]
-            key = f"_req_{selection.name}_{digest}"
-        result.append(replace(selection, response_key=key, selections=inner_selections))
-    return tuple(result)
-
-
-def _sequence(steps: list[PlanNode]) -> PlanNode:
-    return steps[0] if len(steps) == 1 else SequenceNode(tuple(steps))
-
-
-def _operation_header(kind: str, name: str, definitions: list[str]) -> str:
-    if not name and not definitions and kind == "query":
-        return ""
-    args = f"({', '.join(definitions)})" if definitions else ""
-    return f"{kind} {name}{args} ".replace("  ", " ")
-
-
 def _root_fields(selections: tuple[Selection, ...], root_type: str) -> list[Field]:
     """Root fields in document order, fragments on the root type flattened."""
     fields: list[Field] = []
@@ -960,13 +683,3 @@ def _root_fields(selections: tuple[Selection, ...], root_type: str) -> list[Fiel
 def _head(fld: Field) -> str:
     alias = f"{fld.response_key}: " if fld.alias else ""
     return f"{alias}{fld.name}{fld.arguments}"
-
-
-def _unwrap(type_: GraphQLOutputType | GraphQLInputType) -> tuple[str, int]:
-    depth = 0
-    current: object = type_
-    while isinstance(current, GraphQLNonNull | GraphQLList):
-        if isinstance(current, GraphQLList):
-            depth += 1
-        current = current.of_type
-    return getattr(current, "name"), depth  # noqa: B009 - named types all have a name
