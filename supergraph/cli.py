@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="supergraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from supergraph.dev import add_dev_arguments
+    from supergraph.dev_options import add_dev_arguments
 
     dev = commands.add_parser("dev", help="run the whole platform on embedded defaults")
     add_dev_arguments(dev)
@@ -78,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from supergraph.dev import options_from_arguments, run_dev
+    from supergraph.dev import run_dev
+    from supergraph.dev_options import options_from_arguments
 
     return run_dev(options_from_arguments(args))
 

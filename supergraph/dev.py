@@ -26,12 +26,12 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from events.topics import TOPICS
+from supergraph.dev_options import DevOptions, add_dev_arguments, options_from_arguments
 from supergraph.embedded.kafka import EmbeddedKafka, broker_binary, storage_engines
 from supergraph.embedded.postgres import EmbeddedPostgres
 from supergraph.errors import ChildExited, DevError
@@ -52,22 +52,6 @@ T = TypeVar("T")
 
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
-
-
-def _default_subgraph_ports() -> dict[str, int]:
-    return {"identity": 4001, "profiles": 4002}
-
-
-@dataclass(frozen=True, slots=True)
-class DevOptions:
-    """Where the platform keeps its data and which loopback ports it uses (tests move them)."""
-
-    data_dir: Path = Path(".data")
-    host: str = "127.0.0.1"
-    router_port: int = 4000
-    subgraph_ports: Mapping[str, int] = field(default_factory=_default_subgraph_ports)
-    kafka_port: int = 9092
-    supergraph_config: Path = Path("supergraph.yaml")
 
 
 class Platform:
@@ -375,42 +359,6 @@ def _since(started: float) -> float:
 
 
 # -- command line ---------------------------------------------------------------------------
-
-
-def add_dev_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags of `supergraph dev` (also usable by the `supergraph` CLI's subparser)."""
-    defaults = DevOptions()
-    parser.add_argument("--data-dir", type=Path, default=defaults.data_dir)
-    parser.add_argument("--host", default=defaults.host)
-    parser.add_argument("--router-port", type=int, default=defaults.router_port)
-    parser.add_argument(
-        "--subgraph-port",
-        action="append",
-        default=[],
-        metavar="NAME=PORT",
-        help="override one subgraph's port (repeatable)",
-    )
-    parser.add_argument("--kafka-port", type=int, default=defaults.kafka_port)
-    parser.add_argument("--supergraph-config", type=Path, default=defaults.supergraph_config)
-
-
-def options_from_arguments(args: argparse.Namespace) -> DevOptions:
-    ports = _default_subgraph_ports()
-    for item in args.subgraph_port:
-        name, sep, port = item.partition("=")
-        if not sep or not port.isdigit() or name not in ports:
-            raise SystemExit(
-                f"--subgraph-port wants NAME=PORT with NAME in {sorted(ports)}: {item}"
-            )
-        ports[name] = int(port)
-    return DevOptions(
-        data_dir=args.data_dir,
-        host=args.host,
-        router_port=args.router_port,
-        subgraph_ports=ports,
-        kafka_port=args.kafka_port,
-        supergraph_config=args.supergraph_config,
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

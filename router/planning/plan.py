@@ -68,10 +68,6 @@ class Fetch:
     variable_prunes: tuple[tuple[str, InputPrune], ...] = ()
     """Per variable: input fields this subgraph does not know (they exist in another)."""
 
-    @property
-    def is_entity_fetch(self) -> bool:
-        return bool(self.representations)
-
 
 @dataclass(frozen=True, slots=True)
 class Flatten:

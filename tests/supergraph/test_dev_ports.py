@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from supergraph.dev import DevOptions, run_dev
+from supergraph.dev import run_dev
+from supergraph.dev_options import DevOptions
 from tests.harness.asgi_server import free_port
 
 
