@@ -33,16 +33,22 @@ from router.errors import OPERATION_NOT_FOUND, RequestError
 
 OperationKind = Literal["query", "mutation", "subscription"]
 
+_CONDITIONS = frozenset({"skip", "include"})
+"""Decided by the router from the variables, never forwarded."""
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A field as the client asked for it; ``arguments`` is printed GraphQL, e.g. ``(id: $id)``."""
+    """A field as the client asked for it; ``arguments`` is printed GraphQL, e.g. ``(id: $id)``,
+    and so is ``directives`` (``@lowercase``): executable directives other than ``@skip`` and
+    ``@include`` travel to the subgraphs, which composition made sure define them."""
 
     response_key: str
     name: str
     arguments: str = ""
     variables: frozenset[str] = frozenset()
     selections: tuple[Selection, ...] = ()
+    directives: str = ""
 
     @property
     def alias(self) -> str | None:
@@ -178,12 +184,16 @@ def _field(
             printed.append(print_ast(argument))
             used.update(_variables_in(argument))
         arguments = "(" + ", ".join(printed) + ")"
+    forwarded = [d for d in node.directives or () if d.name.value not in _CONDITIONS]
+    for directive in forwarded:
+        used.update(_variables_in(directive))
     return Field(
         response_key=node.alias.value if node.alias else node.name.value,
         name=node.name.value,
         arguments=arguments,
         variables=frozenset(used),
         selections=_selections(node.selection_set, fragments, variables),
+        directives=" ".join(print_ast(d) for d in forwarded),
     )
 
 
@@ -201,7 +211,7 @@ def _variables_in(node: Any) -> set[str]:
 def _included(directives: Any, variables: Mapping[str, Any]) -> bool:
     for directive in directives or ():
         name = directive.name.value
-        if name not in ("skip", "include"):
+        if name not in _CONDITIONS:
             continue
         value: Any = None
         for argument in directive.arguments or ():

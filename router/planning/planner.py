@@ -616,7 +616,7 @@ class _Planner:
         self._alias_count += 1
         alias = f"{fld.response_key}__alias_{self._alias_count - 1}"
         group.renames[alias] = fld.response_key
-        return f"{alias}: {fld.name}{fld.arguments}"
+        return f"{alias}: {fld.name}{fld.arguments}{_directives(fld)}"
 
     def _local_type(self, parent_type: str, field_name: str, graph: str) -> str | None:
         """The named type of a field in ``graph`` when ``@join__field(type:)`` says it differs."""
@@ -682,4 +682,8 @@ def _root_fields(selections: tuple[Selection, ...], root_type: str) -> list[Fiel
 
 def _head(fld: Field) -> str:
     alias = f"{fld.response_key}: " if fld.alias else ""
-    return f"{alias}{fld.name}{fld.arguments}"
+    return f"{alias}{fld.name}{fld.arguments}{_directives(fld)}"
+
+
+def _directives(fld: Field) -> str:
+    return f" {fld.directives}" if fld.directives else ""

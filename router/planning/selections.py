@@ -13,10 +13,10 @@ ProvidedTree = dict[str, "ProvidedTree"]
 
 
 def response_key(head: str) -> str:
-    """``alias: name(args)`` -> ``alias``; ``name(args)`` -> ``name``; fragments unchanged."""
+    """``alias: name(args) @dir`` -> ``alias``; ``name @dir`` -> ``name``; fragments unchanged."""
     if head.startswith("..."):
         return head
-    before_args = head.split("(", 1)[0]
+    before_args = head.split("(", 1)[0].split("@", 1)[0]
     return before_args.split(":", 1)[0].strip()
 
 

@@ -39,6 +39,8 @@ class ErrorCode(Enum):
     EXTENSION_WITH_NO_BASE = "EXTENSION_WITH_NO_BASE"
     ONLY_INACCESSIBLE_CHILDREN = "ONLY_INACCESSIBLE_CHILDREN"
     LIST_SIZE_INVALID_SLICING_ARGUMENT = "LIST_SIZE_INVALID_SLICING_ARGUMENT"
+    SATISFIABILITY_ERROR = "SATISFIABILITY_ERROR"
+    DIRECTIVE_COMPOSITION_ERROR = "DIRECTIVE_COMPOSITION_ERROR"
 
     @property
     def doc(self) -> str:
@@ -95,9 +97,19 @@ _ERROR_DOCS: dict[ErrorCode, str] = {
     ErrorCode.ONLY_INACCESSIBLE_CHILDREN: (
         "A type in the API schema has only @inaccessible fields (or values)."
     ),
+    ErrorCode.SATISFIABILITY_ERROR: (
+        "Some query the supergraph accepts cannot be resolved by the subgraphs: a field is"
+        " reachable only through a subgraph that cannot be entered (no resolvable @key) or"
+        " whose key, @requires or @external fields cannot be fetched from where it is needed."
+    ),
     ErrorCode.LIST_SIZE_INVALID_SLICING_ARGUMENT: (
         "None of the slicingArguments of a field's @listSize is defined in every subgraph"
         " that resolves the field."
+    ),
+    ErrorCode.DIRECTIVE_COMPOSITION_ERROR: (
+        "A directive named by @composeDirective cannot be composed: it is not defined, not"
+        " imported from a linked spec, linked at different major versions or under different"
+        " names across subgraphs, or its definitions share no location."
     ),
 }
 

@@ -6,6 +6,7 @@ import pytest
 from graphql import GraphQLObjectType, build_ast_schema, parse
 
 from router.supergraph.parse import parse_supergraph
+from schema.composition.subgraph.model import EXECUTABLE_LOCATIONS
 from tests.schema.harness import Case, case, success_cases
 
 
@@ -29,13 +30,10 @@ def test_api_schema_has_no_federation_machinery(fixture: Case) -> None:
 
     machinery = [n for n in api.type_map if n.startswith(("join__", "link__"))]
     assert machinery == []
-    assert {d.name for d in api.directives} <= {
-        "include",
-        "skip",
-        "deprecated",
-        "specifiedBy",
-        "oneOf",
-    }
+    built_in = {"include", "skip", "deprecated", "specifiedBy", "oneOf"}
+    own = [d for d in api.directives if d.name not in built_in]
+    # Only directives clients may send remain: subgraph-defined executable ones.
+    assert all(loc.name in EXECUTABLE_LOCATIONS for d in own for loc in d.locations)
 
 
 def test_api_schema_leaves_out_inaccessible_elements() -> None:

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from graphql import InputValueDefinitionNode
 
-from schema.composition.emit.nodes import decoration_directives, description, name, type_reference
+from schema.composition.emit.nodes import (
+    applied_directives,
+    decoration_directives,
+    description,
+    name,
+    type_reference,
+)
 from schema.composition.merge.state import FieldState
 
 
@@ -19,7 +25,10 @@ def argument_nodes(merged: FieldState) -> tuple[InputValueDefinitionNode, ...]:
             name=name(arg.name),
             type=type_reference(arg.type),
             default_value=arg.default,
-            directives=tuple(decoration_directives(arg.decorations)),
+            directives=(
+                *applied_directives(arg.decorations),
+                *decoration_directives(arg.decorations),
+            ),
         )
         for arg in merged.arguments.values()
         if len(arg.by_graph) == len(merged.by_graph)

@@ -2,8 +2,8 @@
 
 Order follows the composers: schema definition with its ``@link``s, join and link spec
 definitions, optional specs (``@tag``, ``@cost``, ``@inaccessible``...), the graph enum,
-then scalars, object types, interfaces, unions, enums and input objects, each in the order
-first met.
+directives the subgraphs define themselves, then scalars, object types, interfaces, unions,
+enums and input objects, each in the order first met.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from graphql import (
     parse,
 )
 
+from schema.composition.emit.directives import directive_definitions, feature_links
 from schema.composition.emit.join import join_graph
 from schema.composition.emit.nodes import Argument, directive, enum, name, named_type, string
 from schema.composition.emit.objects import object_node
@@ -53,6 +54,7 @@ def supergraph_document(state: SupergraphState) -> DocumentNode:
         _schema_definition(state),
         *parse(preamble).definitions,
         _graph_enum(state),
+        *directive_definitions(state),
         *(scalar_node(s) for s in state.scalars.values()),
         *(object_node(state, usage, o) for o in state.objects.values()),
         *(interface_node(state, i) for i in state.interfaces.values()),
@@ -69,6 +71,7 @@ def _schema_definition(state: SupergraphState) -> SchemaDefinitionNode:
         _link(join.join_url(state.version), "EXECUTION"),
     ]
     links.extend(_link(s.url, s.purpose, s.imports) for s in _specs(state) if s.used)
+    links.extend(feature_links(state))
     return SchemaDefinitionNode(
         directives=tuple(links),
         operation_types=tuple(

@@ -17,6 +17,7 @@ from graphql import (
     StringValueNode,
     TypeNode,
     parse_type,
+    print_ast,
 )
 
 from schema.composition.merge.state import DecorationsState
@@ -58,6 +59,12 @@ def directive(directive_name: str, arguments: Sequence[Argument] = ()) -> ConstD
         name=name(directive_name),
         arguments=tuple(ConstArgumentNode(name=name(k), value=v) for k, v in arguments),
     )
+
+
+def applied_directives(decorations: DecorationsState) -> list[ConstDirectiveNode]:
+    """Composed directives as the subgraphs applied them, each distinct application once;
+    composers print them before the join directives."""
+    return list({print_ast(d): d for d in decorations.applied}.values())
 
 
 def decoration_directives(

@@ -23,6 +23,7 @@ from schema.composition.emit import field_sets
 from schema.composition.emit.arguments import argument_nodes
 from schema.composition.emit.join import JoinField, JoinType, join_implements
 from schema.composition.emit.nodes import (
+    applied_directives,
     decoration_directives,
     description,
     name,
@@ -74,6 +75,7 @@ class _ObjectEmitter:
             name=name(obj.name),
             interfaces=tuple(named_type(i) for i in obj.interfaces),
             directives=(
+                *applied_directives(obj.decorations),
                 *(j.node() for j in self.join_types),
                 *implements,
                 *decoration_directives(obj.decorations),
@@ -353,7 +355,11 @@ def _field_node(merged: FieldState, joins: Sequence[JoinField]) -> FieldDefiniti
         name=name(merged.name),
         arguments=argument_nodes(merged),
         type=type_reference(merged.type),
-        directives=(*(j.node() for j in joins), *decoration_directives(merged.decorations)),
+        directives=(
+            *applied_directives(merged.decorations),
+            *(j.node() for j in joins),
+            *decoration_directives(merged.decorations),
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from schema.composition.emit.join import (
     join_union_member,
 )
 from schema.composition.emit.nodes import (
+    applied_directives,
     decoration_directives,
     description,
     directive,
@@ -84,7 +85,11 @@ def interface_node(
                 name=name(merged.name),
                 arguments=argument_nodes(merged),
                 type=type_reference(merged.type),
-                directives=(*(j.node() for j in joins), *decoration_directives(merged.decorations)),
+                directives=(
+                    *applied_directives(merged.decorations),
+                    *(j.node() for j in joins),
+                    *decoration_directives(merged.decorations),
+                ),
             )
         )
     implements = [
@@ -97,6 +102,7 @@ def interface_node(
         name=name(interface.name),
         interfaces=tuple(named_type(i) for i in interface.interfaces),
         directives=(
+            *applied_directives(interface.decorations),
             *(j.node() for j in join_types),
             *implements,
             *decoration_directives(interface.decorations),
@@ -115,6 +121,7 @@ def union_node(union: UnionState) -> UnionTypeDefinitionNode:
         description=description(union.decorations.description),
         name=name(union.name),
         directives=(
+            *applied_directives(union.decorations),
             *(JoinType(graph).node() for graph in union.by_graph),
             *members,
             *decoration_directives(union.decorations),
@@ -135,6 +142,7 @@ def enum_node(enum: EnumState) -> EnumTypeDefinitionNode:
         description=description(enum.decorations.description),
         name=name(enum.name),
         directives=(
+            *applied_directives(enum.decorations),
             *(JoinType(graph).node() for graph in enum.by_graph),
             *decoration_directives(enum.decorations),
         ),
@@ -143,6 +151,7 @@ def enum_node(enum: EnumState) -> EnumTypeDefinitionNode:
                 description=description(value.decorations.description),
                 name=name(value.name),
                 directives=(
+                    *applied_directives(value.decorations),
                     *(join_enum_value(graph) for graph in value.graphs),
                     *decoration_directives(value.decorations),
                 ),
@@ -169,13 +178,18 @@ def input_node(input_type: InputState) -> InputObjectTypeDefinitionNode:
                 name=name(merged.name),
                 type=type_reference(merged.type),
                 default_value=merged.default if has_default else None,
-                directives=(*(j.node() for j in joins), *decoration_directives(merged.decorations)),
+                directives=(
+                    *applied_directives(merged.decorations),
+                    *(j.node() for j in joins),
+                    *decoration_directives(merged.decorations),
+                ),
             )
         )
     return InputObjectTypeDefinitionNode(
         description=description(input_type.decorations.description),
         name=name(input_type.name),
         directives=(
+            *applied_directives(input_type.decorations),
             *(JoinType(graph).node() for graph in input_type.by_graph),
             *decoration_directives(input_type.decorations),
         ),
@@ -193,6 +207,7 @@ def scalar_node(scalar: ScalarState) -> ScalarTypeDefinitionNode:
         description=description(scalar.decorations.description),
         name=name(scalar.name),
         directives=(
+            *applied_directives(scalar.decorations),
             *(JoinType(graph).node() for graph in scalar.by_graph),
             *decoration_directives(scalar.decorations),
             *specified_by,

@@ -15,6 +15,8 @@ from schema.composition.merge.access import propagate_access
 from schema.composition.merge.cost import settle_slicing_arguments
 from schema.composition.merge.state import (
     ArgumentState,
+    DirectiveArgumentState,
+    DirectiveState,
     EnumState,
     EnumValueState,
     FieldState,
@@ -40,6 +42,8 @@ def merge_subgraphs(
     for subgraph in state.subgraphs.values():
         for named in subgraph.types.values():
             _merge_type(state, subgraph, named)
+        for definition in subgraph.directives.values():
+            _merge_directive(state, subgraph.graph_id, definition)
     propagate_access(state)
     settle_slicing_arguments(state)
     return state
@@ -70,6 +74,26 @@ def _merge_type(state: SupergraphState, subgraph: model.Subgraph, named: model.N
             scalar.decorations.absorb(named.decorations)
             scalar.specified_by = scalar.specified_by or named.specified_by
             scalar.by_graph[graph] = named
+
+
+def _merge_directive(
+    state: SupergraphState, graph: str, definition: model.DirectiveDefinition
+) -> None:
+    merged = state.directives.setdefault(definition.name, DirectiveState(definition.name))
+    merged.locations.update(dict.fromkeys(definition.locations))
+    merged.repeatable = merged.repeatable or definition.repeatable
+    merged.executable = merged.executable or definition.executable
+    merged.composed = merged.composed or definition.composed
+    merged.by_graph[graph] = definition
+    for arg in definition.arguments.values():
+        arg_state = merged.arguments.setdefault(
+            arg.name, DirectiveArgumentState(arg.name, arg.type)
+        )
+        if arg.type.endswith("!"):
+            arg_state.type = arg.type
+        if arg.default is not None:
+            arg_state.default = arg.default
+        arg_state.by_graph[graph] = arg.type
 
 
 def is_federation_extension(type_in_graph: model.ObjectType, version: tuple[int, int]) -> bool:

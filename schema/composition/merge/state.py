@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphql import ConstValueNode
+from graphql import ConstDirectiveNode, ConstValueNode
 
 from schema.composition.graphs import Graph
 from schema.composition.merge.cost import max_weight, merge_list_size
@@ -31,6 +31,7 @@ class DecorationsState:
     policies: model.Requirements = ()
     cost: int | None = None
     list_size: model.ListSize | None = None
+    applied: list[ConstDirectiveNode] = field(default_factory=list)
 
     def absorb(self, decorations: model.Decorations) -> None:
         if self.description is None:
@@ -42,6 +43,7 @@ class DecorationsState:
         self.absorb_access(decorations.authenticated, decorations.scopes, decorations.policies)
         self.cost = max_weight(self.cost, decorations.cost)
         self.list_size = merge_list_size(self.list_size, decorations.list_size)
+        self.applied.extend(decorations.applied)
 
     def absorb_access(
         self, authenticated: bool, scopes: model.Requirements, policies: model.Requirements
@@ -148,6 +150,30 @@ class ScalarState:
 
 
 @dataclass(slots=True)
+class DirectiveArgumentState:
+    """``type`` is the first type seen, made non-null if any subgraph's is."""
+
+    name: str
+    type: str
+    default: ConstValueNode | None = None
+    by_graph: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DirectiveState:
+    """A subgraph-defined directive that may reach the supergraph (see
+    ``subgraph/custom_directives.py``), with every location any subgraph gives it."""
+
+    name: str
+    locations: dict[str, None] = field(default_factory=dict)
+    arguments: dict[str, DirectiveArgumentState] = field(default_factory=dict)
+    repeatable: bool = False
+    executable: bool = False
+    composed: bool = False
+    by_graph: dict[str, model.DirectiveDefinition] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class SupergraphState:
     """All types by kind, each in the order composers first met it."""
 
@@ -159,6 +185,7 @@ class SupergraphState:
     enums: dict[str, EnumState] = field(default_factory=dict)
     inputs: dict[str, InputState] = field(default_factory=dict)
     scalars: dict[str, ScalarState] = field(default_factory=dict)
+    directives: dict[str, DirectiveState] = field(default_factory=dict)
 
     def graph_id_of(self, name: str) -> str | None:
         return next((g.id for g in self.graphs.values() if g.name == name), None)

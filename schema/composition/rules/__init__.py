@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from schema.composition.errors import CompositionError, CompositionHint
 from schema.composition.merge.state import SupergraphState
 from schema.composition.rules import (
+    directive_composition,
     enum_values,
     extensions,
     field_sharing,
@@ -33,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     enum_values.check,
     field_sharing.check,
     inaccessible.check,
+    directive_composition.check,
     list_size.check,
 )
 

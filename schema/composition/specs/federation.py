@@ -62,9 +62,7 @@ DIRECTIVES: tuple[SpecDirective, ...] = (
     SpecDirective("inaccessible", f"on {_INACCESSIBLE_LOCATIONS}", (1, 0)),
     SpecDirective("shareable", "repeatable on OBJECT | FIELD_DEFINITION", (2, 0)),
     SpecDirective("override", "(from: String!, label: String) on FIELD_DEFINITION", (2, 0)),
-    SpecDirective(
-        "composeDirective", "(name: String!) repeatable on SCHEMA", (2, 1), supported=False
-    ),
+    SpecDirective("composeDirective", "(name: String!) repeatable on SCHEMA", (2, 1)),
     SpecDirective("interfaceObject", "on OBJECT", (2, 3)),
     SpecDirective("authenticated", f"on {_AUTH_LOCATIONS}", (2, 5)),
     SpecDirective(

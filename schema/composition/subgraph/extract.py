@@ -36,11 +36,12 @@ from graphql import (
     visit,
 )
 
-from schema.composition.errors import ErrorCode
+from schema.composition.errors import CompositionError, ErrorCode
 from schema.composition.requirements import combine
 from schema.composition.specs import federation
 from schema.composition.subgraph import model
 from schema.composition.subgraph.cost import cost_of, list_size_of, unsupported_cost_usage
+from schema.composition.subgraph.custom_directives import custom_directives, feature_links
 from schema.composition.subgraph.groups import (
     ObjectLikeNode,
     SubgraphDocument,
@@ -54,19 +55,25 @@ from schema.composition.subgraph.order import CreationOrder, creation_order
 from schema.composition.subgraph.parse import PROTOCOL_QUERY_FIELDS
 
 Problem = tuple[ErrorCode, str]
+"""A problem with the subgraph; its message gets the ``[subgraph]`` prefix when reported."""
 
 _ROOT_TYPES = frozenset({"Query", "Mutation", "Subscription"})
 
 
 def extract_subgraph(
     subgraph: SubgraphDocument, *, name: str, graph_id: str, url: str
-) -> tuple[model.Subgraph, list[Problem]]:
-    problems: list[Problem] = []
+) -> tuple[model.Subgraph, list[Problem | CompositionError]]:
+    problems: list[Problem | CompositionError] = []
     problems.extend(_unsupported(subgraph))
     problems.extend(unsupported_cost_usage(subgraph))
-    marks = field_set_marks(subgraph, problems)
+    field_set_problems: list[Problem] = []
+    marks = field_set_marks(subgraph, field_set_problems)
+    problems.extend(field_set_problems)
+    directives, directive_errors = custom_directives(subgraph, name)
+    problems.extend(directive_errors)
+    composed = frozenset(d.name for d in directives.values() if d.composed)
     order = creation_order(subgraph)
-    builder = _Builder(subgraph, marks, order)
+    builder = _Builder(subgraph, marks, order, composed)
     ranked = sorted(subgraph.groups.values(), key=lambda g: order.type_rank(g.name))
     types = {group.name: builder.build(group) for group in ranked}
     problems.extend(builder.problems)
@@ -94,6 +101,8 @@ def extract_subgraph(
             cost="cost" in used,
             list_size="listSize" in used,
         ),
+        directives=directives,
+        links=feature_links(subgraph),
     )
     return result, problems
 
@@ -108,8 +117,15 @@ _NO_ACCESS = _Access()
 
 
 class _Builder:
-    def __init__(self, subgraph: SubgraphDocument, marks: Marks, order: CreationOrder):
+    def __init__(
+        self,
+        subgraph: SubgraphDocument,
+        marks: Marks,
+        order: CreationOrder,
+        composed: frozenset[str],
+    ):
         self.subgraph = subgraph
+        self.composed = composed
         self.directives = subgraph.directives
         self.marks = marks
         self.order = order
@@ -264,6 +280,7 @@ class _Builder:
             tags=tuple(self._tags(group.nodes)),
             **(self._access(group.nodes) if with_access else _NO_ACCESS)._asdict(),
             cost=cost_of(self.directives, group.nodes),
+            applied=self._applied(group.nodes),
         )
 
     def _deco_of(self, node: object, *, with_access: bool = False) -> model.Decorations:
@@ -281,6 +298,16 @@ class _Builder:
             **(self._access([node]) if with_access else _NO_ACCESS)._asdict(),
             cost=cost_of(self.directives, [node]),
             list_size=list_size_of(self.directives, node),
+            applied=self._applied([node]),
+        )
+
+    def _applied(self, nodes: Sequence[object]) -> tuple[ConstDirectiveNode, ...]:
+        """Applications of composed directives, which the supergraph keeps as written."""
+        return tuple(
+            d
+            for n in nodes
+            for d in getattr(n, "directives", None) or ()
+            if d.name.value in self.composed
         )
 
     def _access(self, nodes: Sequence[object]) -> _Access:

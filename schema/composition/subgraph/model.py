@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from graphql import ConstValueNode
+from graphql import ConstDirectiveNode, ConstValueNode
 
 from schema.composition.specs.federation import FED1, FederationVersion
 
@@ -57,6 +57,8 @@ class Decorations:
     policies: Requirements = ()
     cost: int | None = None
     list_size: ListSize | None = None
+    applied: tuple[ConstDirectiveNode, ...] = ()
+    """Applications of the subgraph's ``@composeDirective``-named directives, as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,47 @@ KIND_LABELS: Mapping[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
+class DirectiveDefinition:
+    """A directive the subgraph defines itself that may reach the supergraph: one usable in
+    operations (``executable``), or one named by ``@composeDirective`` (``composed``)."""
+
+    name: str
+    locations: tuple[str, ...]
+    arguments: Mapping[str, Argument]
+    repeatable: bool = False
+    composed: bool = False
+
+    @property
+    def executable(self) -> bool:
+        return any(location in EXECUTABLE_LOCATIONS for location in self.locations)
+
+
+EXECUTABLE_LOCATIONS = frozenset(
+    {
+        "QUERY",
+        "MUTATION",
+        "SUBSCRIPTION",
+        "FIELD",
+        "FRAGMENT_DEFINITION",
+        "FRAGMENT_SPREAD",
+        "INLINE_FRAGMENT",
+        "VARIABLE_DEFINITION",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureLink:
+    """A ``@link`` to a spec other than federation's that imports directives: the supergraph
+    links it too, so the directives it names keep their meaning for routers."""
+
+    identity: str
+    version: str | None
+    imports: tuple[tuple[str, str | None], ...]
+    """(name, alias) of every imported element, directives with their ``@``."""
+
+
+@dataclass(frozen=True, slots=True)
 class Features:
     """Which optional specs a subgraph uses; each one used adds a ``@link`` to the supergraph."""
 
@@ -230,6 +273,8 @@ class Subgraph:
     types: Mapping[str, NamedType]
     subscription_type: str | None = None
     features: Features = Features()
+    directives: Mapping[str, DirectiveDefinition] = field(default_factory=dict)
+    links: tuple[FeatureLink, ...] = ()
 
     @property
     def is_fed1(self) -> bool:

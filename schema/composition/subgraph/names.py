@@ -34,11 +34,13 @@ _SECURITY_SPECS = {
 
 @dataclass(frozen=True, slots=True)
 class FederationNames:
-    """``directives`` and ``types`` map local names to spec names."""
+    """``directives`` and ``types`` map local names to spec names; ``links`` are all the
+    subgraph's ``@link``s, federation's included."""
 
     version: FederationVersion
     directives: Mapping[str, str]
     types: Mapping[str, str]
+    links: tuple[Link, ...] = ()
 
     def spec_name(self, local_directive: str) -> str | None:
         return self.directives.get(local_directive)
@@ -85,7 +87,8 @@ def resolve_names(document: DocumentNode) -> FederationNames | list[LinkProblem]
     if problems or names is None:
         return problems
     extra = _security_spec_names(links)
-    return FederationNames(names.version, {**names.directives, **extra}, names.types)
+    directives = {**names.directives, **extra}
+    return FederationNames(names.version, directives, names.types, tuple(links))
 
 
 def _fed1_names() -> FederationNames:

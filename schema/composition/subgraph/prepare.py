@@ -37,5 +37,5 @@ def prepare_subgraph(graph: Graph, sdl: str) -> Subgraph | list[CompositionError
         grouped, name=graph.name, graph_id=graph.id, url=graph.url
     )
     if problems:
-        return [error(code, message) for code, message in problems]
+        return [p if isinstance(p, CompositionError) else error(*p) for p in problems]
     return subgraph
