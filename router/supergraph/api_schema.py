@@ -2,7 +2,10 @@
 
 It is the supergraph without the machinery of the specs it ``@link``s (``join__*``,
 ``link__*``, ``@tag``, ``@authenticated``... under whatever names the links give them) and
-without every element marked ``@inaccessible``. Works on any standard supergraph.
+without every element marked ``@inaccessible``. Of the directives, only those a client can
+use remain: the executable ones (``@lowercase on FIELD``) and the built-in ``@deprecated``,
+``@specifiedBy`` and ``@oneOf``; type-system metadata such as composed directives or
+``@listSize`` is the router's business, not the client's. Works on any standard supergraph.
 """
 
 from __future__ import annotations
@@ -29,6 +32,22 @@ from graphql import (
     build_ast_schema,
 )
 from graphql.language import Node
+
+_CLIENT_VISIBLE = frozenset({"deprecated", "specifiedBy", "oneOf"})
+"""Type-system directives introspection shows clients."""
+
+_EXECUTABLE_LOCATIONS = frozenset(
+    {
+        "QUERY",
+        "MUTATION",
+        "SUBSCRIPTION",
+        "FIELD",
+        "FRAGMENT_DEFINITION",
+        "FRAGMENT_SPREAD",
+        "INLINE_FRAGMENT",
+        "VARIABLE_DEFINITION",
+    }
+)
 
 _N = TypeVar("_N", bound=Node)
 _Value = TypeVar("_Value", InputValueDefinitionNode, EnumValueDefinitionNode)
@@ -70,7 +89,7 @@ def api_schema_document(supergraph: DocumentNode, names: SpecNames) -> DocumentN
         if isinstance(definition, SchemaDefinitionNode):
             kept.append(_rebuild(definition, directives=()))
         elif isinstance(definition, DirectiveDefinitionNode):
-            if not names.owns(definition.name.value):
+            if not names.owns(definition.name.value) and _client_usable(definition):
                 kept.append(definition)
         elif isinstance(definition, TypeDefinitionNode):
             if definition.name.value not in hidden:
@@ -78,6 +97,12 @@ def api_schema_document(supergraph: DocumentNode, names: SpecNames) -> DocumentN
         else:
             kept.append(definition)
     return DocumentNode(definitions=tuple(kept))
+
+
+def _client_usable(definition: DirectiveDefinitionNode) -> bool:
+    return definition.name.value in _CLIENT_VISIBLE or any(
+        location.value in _EXECUTABLE_LOCATIONS for location in definition.locations
+    )
 
 
 def _hidden(node: Node, names: SpecNames) -> bool:
@@ -123,7 +148,9 @@ def _strip_value(node: _Value, names: SpecNames) -> _Value:
 
 def _directives(node: Node, names: SpecNames) -> tuple[ConstDirectiveNode, ...]:
     applied: tuple[ConstDirectiveNode, ...] = getattr(node, "directives", None) or ()
-    return tuple(d for d in applied if not names.owns(d.name.value))
+    return tuple(
+        d for d in applied if d.name.value in _CLIENT_VISIBLE and not names.owns(d.name.value)
+    )
 
 
 def _rebuild(node: _N, **changes: object) -> _N:

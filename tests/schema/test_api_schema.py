@@ -6,6 +6,7 @@ import pytest
 from graphql import GraphQLObjectType, build_ast_schema, parse
 
 from router.supergraph.parse import parse_supergraph
+from schema.composition import SubgraphSource, compose
 from schema.composition.subgraph.model import EXECUTABLE_LOCATIONS
 from tests.schema.harness import Case, case, success_cases
 
@@ -67,3 +68,28 @@ def test_api_schema_keeps_interface_object_fields_on_implementations() -> None:
     assert isinstance(post, GraphQLObjectType)
     assert "views" in post.fields
     assert api.subscription_type is not None
+
+
+def test_type_system_metadata_directives_stay_out_of_the_api_schema() -> None:
+    """The cost spec defines ``@listSize`` even when a subgraph only uses ``@cost``, and a
+    composed directive keeps its definition: neither is for clients."""
+    sdl = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@cost"])\n'
+        "type Query { a: String @cost(weight: 3) }"
+    )
+    supergraph = compose([SubgraphSource("a", "http://a.example/graphql", sdl)]).supergraph_sdl
+    assert supergraph is not None
+    assert "directive @listSize(" in supergraph
+
+    api = parse_supergraph(supergraph).api_schema
+
+    assert {d.name for d in api.directives} == {
+        "include",
+        "skip",
+        "deprecated",
+        "specifiedBy",
+        "oneOf",
+    }
+    composed = parse_supergraph(case("compose_directive").expected_supergraph or "").api_schema
+    assert "audit" not in {d.name for d in composed.directives}
+    assert {d.name for d in composed.directives} >= {"lower", "trace"}

@@ -81,3 +81,26 @@ def test_features_not_implemented_yet_are_refused_not_dropped() -> None:
     result = compose([SubgraphSource("a", "http://a/graphql", sdl)])
 
     assert [e.code for e in result.errors] == ["UNSUPPORTED_FEATURE"]
+
+
+def test_subgraphs_linking_federation_2_10_and_2_11_compose() -> None:
+    """Beyond the oracle (which stops at 2.9): 2.10 and 2.11 add nothing composition emits,
+    so they compose like 2.9, with the join spec of 2.8 and later."""
+    newer = [
+        SubgraphSource(
+            f"s{minor}",
+            f"http://s{minor}/graphql",
+            f'extend schema @link(url: "https://specs.apollo.dev/federation/v2.{minor}",'
+            ' import: ["@key", "@shareable"])\n'
+            'type Query { a: Int @shareable }\ntype User @key(fields: "id") { id: ID! }',
+        )
+        for minor in (0, 10, 11)
+    ]
+
+    result = compose(newer)
+
+    assert result.errors == ()
+    assert result.supergraph_sdl is not None
+    assert '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)' in (
+        result.supergraph_sdl
+    )
