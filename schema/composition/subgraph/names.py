@@ -18,12 +18,14 @@ from schema.composition.specs import federation
 from schema.composition.specs.federation import FED1, FederationVersion
 from schema.composition.specs.link import Link, LinkProblem, parse_link, schema_links
 
-_LINK_DEFINITIONS = """
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) \
-repeatable on SCHEMA
-scalar link__Import
-enum link__Purpose { SECURITY EXECUTION }
-"""
+_LINK_DEFINITIONS = {
+    "link": "directive @link(url: String, as: String, for: link__Purpose,"
+    " import: [link__Import]) repeatable on SCHEMA",
+    "link__Import": "scalar link__Import",
+    "link__Purpose": "enum link__Purpose { SECURITY EXECUTION }",
+}
+"""The link spec's elements; subgraph libraries (Apollo's among them) often print them in the
+SDL they serve, so each is added only when the subgraph does not define it."""
 
 _SECURITY_SPECS = {
     "https://specs.apollo.dev/tag": "tag",
@@ -52,7 +54,11 @@ class FederationNames:
         placeholders = {name: local_type.get(name, name) for name in ("Scope", "Policy")}
         placeholders["FieldSet"] = local_type.get("FieldSet", federation.FED1_FIELD_SET)
         placeholders["ContextFieldValue"] = local_type.get("ContextFieldValue", "String")
-        lines = [_LINK_DEFINITIONS] if self.version != FED1 else []
+        lines = [
+            definition
+            for name, definition in _LINK_DEFINITIONS.items()
+            if self.version != FED1 and name not in defined
+        ]
         for local, spec in self.directives.items():
             if local in defined or spec not in spec_directives:
                 continue
