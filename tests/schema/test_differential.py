@@ -3,6 +3,10 @@
 The oracle (``@theguild/federation-composition``, MIT, from the npm registry) is installed on
 first use into a cache folder outside the repository. Without Node it is skipped with the
 reason; under CI (``CI=true``) a missing oracle is a failure, never a silent skip.
+
+Where the oracle is wrong and Apollo's composer is right, we follow Apollo: such fixture sets
+are listed in ``ORACLE_BUGS`` with the reason, and expected (strictly) to disagree, so a fixed
+oracle shows up here.
 """
 
 from __future__ import annotations
@@ -22,6 +26,20 @@ from tests.schema.harness import FIXTURES, Case
 
 ORACLE = Path(__file__).parent / "oracle"
 CASES = sorted((Case(p) for p in FIXTURES.iterdir() if p.is_dir()), key=lambda c: c.name)
+
+ORACLE_BUGS = {
+    "abstract_and_member_types": (
+        "a field returning a union in one subgraph and one of its members in another: the"
+        " oracle types it as the member (promising clients less than the subgraphs return) and"
+        " drops @join__field(type:) on root fields; Apollo's composer and ours use the union"
+    ),
+}
+
+
+def _param(case: Case) -> Any:
+    reason = ORACLE_BUGS.get(case.name)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(case, id=case.name, marks=marks)
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +92,7 @@ def normalized(sdl: str) -> str:
     return print_ast(DocumentNode(definitions=tuple(definitions)))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_composition_agrees_with_the_oracle(oracle_dir: Path, case: Case) -> None:
     ours = case.compose()
     theirs = oracle(oracle_dir, case)
@@ -87,6 +105,7 @@ def test_composition_agrees_with_the_oracle(oracle_dir: Path, case: Case) -> Non
 
 
 def test_the_fixtures_cover_success_and_failure() -> None:
-    failing = [c for c in CASES if (c.path / "errors.txt").exists()]
-    assert len(CASES) >= 30
+    agreeing = [c for c in CASES if c.name not in ORACLE_BUGS]
+    failing = [c for c in agreeing if (c.path / "errors.txt").exists()]
+    assert len(agreeing) >= 30
     assert len(failing) >= 10

@@ -169,6 +169,9 @@ class _ObjectEmitter:
         if self.is_query:
             if has_override and len(self.state.graphs) > 1:
                 return self._override_joins(merged, by_graph, query=True)
+            if any(_bare(f.type) != _bare(merged.type) for f in by_graph.values()):
+                # a member type in some subgraph: the router must know which (Apollo's form)
+                return [JoinField(g, type=f.type) for g, f in by_graph.items()]
             if len(self.state.graphs) > 1 and not everywhere:
                 with_provides = any(f.provides is not None for f in by_graph.values())
                 return [

@@ -46,7 +46,34 @@ def merge_subgraphs(
             _merge_directive(state, subgraph.graph_id, definition)
     propagate_access(state)
     settle_slicing_arguments(state)
+    _widen_to_abstract_types(state)
     return state
+
+
+def _widen_to_abstract_types(state: SupergraphState) -> None:
+    """A field returning a union or interface in one subgraph and one of its members in
+    another returns the union or interface in the supergraph: that is what clients may get.
+
+    (Apollo's composer does this; The Guild's keeps the member type, which promises clients
+    less than the subgraphs may return.)"""
+    for obj in state.objects.values():
+        for field in obj.fields.values():
+            names = {_bare(f.type) for f in field.by_graph.values()}
+            if len(names) < 2:
+                continue
+            abstract = [n for n in names if n in state.unions or n in state.interfaces]
+            if len(abstract) != 1:
+                continue
+            (wide,) = abstract
+            members = set(state.unions[wide].members) if wide in state.unions else set()
+            if wide in state.interfaces:
+                members |= set(state.interfaces[wide].implemented_by)
+            if names - {wide} <= members:
+                field.type = field.type.replace(_bare(field.type), wide)
+
+
+def _bare(type_reference: str) -> str:
+    return type_reference.replace("!", "").replace("[", "").replace("]", "")
 
 
 def _merge_type(state: SupergraphState, subgraph: model.Subgraph, named: model.NamedType) -> None:
