@@ -20,6 +20,7 @@ from schema.composition.rules import (
     inaccessible,
     list_size,
     query_root,
+    satisfiability,
     type_kinds,
 )
 
@@ -38,9 +39,13 @@ RULES: tuple[Rule, ...] = (
     list_size.check,
 )
 
+LAST_RULES: tuple[Rule, ...] = (satisfiability.check,)
+"""Rules that assume a sound graph, run only when ``RULES`` found no error (as the oracle's
+selection-dependent rules are)."""
+
 
 def validate_supergraph(
-    state: SupergraphState, rules: Iterable[Rule] = RULES
+    state: SupergraphState, rules: Iterable[Rule] = RULES, last_rules: Iterable[Rule] = LAST_RULES
 ) -> tuple[list[CompositionError], list[CompositionHint]]:
     errors: list[CompositionError] = []
     hints: list[CompositionHint] = []
@@ -50,4 +55,11 @@ def validate_supergraph(
                 errors.append(finding)
             else:
                 hints.append(finding)
+    if not errors:
+        for rule in last_rules:
+            for finding in rule(state):
+                if isinstance(finding, CompositionError):
+                    errors.append(finding)
+                else:
+                    hints.append(finding)
     return errors, hints
