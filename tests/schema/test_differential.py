@@ -33,6 +33,16 @@ ORACLE_BUGS = {
         " oracle types it as the member (promising clients less than the subgraphs return) and"
         " drops @join__field(type:) on root fields; Apollo's composer and ours use the union"
     ),
+    "interface_object_external": (
+        "an @interfaceObject's @external field that every subgraph declares: the oracle prints"
+        " no @join__field, so routers would read it from the subgraph that only requires it;"
+        " Apollo's composer and ours mark it external there"
+    ),
+    "requires_with_abstract_fragments": (
+        "a @requires selecting an interface field through nested fragments on an interface"
+        " (`... on Media { ... on Video { seconds } }`): the oracle finds no move to the inner"
+        " interface and reports SATISFIABILITY_ERROR; Apollo's composer and ours accept it"
+    ),
 }
 
 

@@ -67,7 +67,10 @@ def interface_node(
     fields: list[FieldDefinitionNode] = []
     for merged in interface.fields.values():
         joins: list[JoinField] = []
-        if len(merged.by_graph) != len(interface.by_graph):
+        external_somewhere = any(f.external for f in merged.by_graph.values())
+        if len(merged.by_graph) != len(interface.by_graph) or external_somewhere:
+            # Apollo's form: an @interfaceObject's @external field is not resolved there, and
+            # the router must know (the oracle leaves these joins out when all graphs have it).
             joins = [
                 JoinField(
                     graph,
