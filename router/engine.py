@@ -32,7 +32,7 @@ from router.errors import (
     RequestError,
 )
 from router.execution.executor import PlanExecutor
-from router.execution.response import ResponseShaper
+from router.execution.response import ResponseShaper, SelectionPlans
 from router.planning.cache import BoundedCache
 from router.planning.operation import (
     Field,
@@ -85,6 +85,7 @@ class RouterEngine:
         self.documents: BoundedCache[_Document] = BoundedCache(cache_size)
         self.plans: BoundedCache[QueryPlan] = BoundedCache(cache_size)
         self._operations: BoundedCache[Operation] = BoundedCache(cache_size)
+        self._selection_plans = SelectionPlans()
 
     async def handle(
         self,
@@ -115,7 +116,8 @@ class RouterEngine:
         if introspection_keys:
             answers = self._introspect(document.node, request, variables)
             state.data.update({k: answers.get(k) for k in introspection_keys})
-        data = ResponseShaper(self.supergraph.api_schema, state.errors).shape(operation, state.data)
+        shaper = ResponseShaper(self.supergraph.api_schema, state.errors, self._selection_plans)
+        data = shaper.shape(operation, state.data)
         body: dict[str, Any] = {}
         if state.errors:
             body["errors"] = state.errors

@@ -9,7 +9,7 @@ nulls the nearest nullable parent, with exactly one error for it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     GraphQLEnumType,
@@ -37,12 +37,66 @@ _INVALID = _Invalid()
 _INTROSPECTION = frozenset({"__schema", "__type"})
 
 
-class ResponseShaper:
-    """Completes one response; create one per request."""
+class _Entry(NamedTuple):
+    """One response key of a selection set on one type, worked out once."""
 
-    def __init__(self, schema: GraphQLSchema, errors: list[dict[str, Any]]) -> None:
+    key: str
+    field: Field
+    type: GraphQLOutputType | None
+    """None for ``__typename`` and root introspection fields."""
+    selections: tuple[Selection, ...]
+
+
+class SelectionPlans:
+    """The entries of each (selection set, type) pair, kept across requests.
+
+    Operations are cached by the engine, so the same selection tuples come back with every
+    request of the same operation: keyed by identity (and holding the tuple, so the identity
+    cannot be reused), grouping fields per object is paid once, not once per list item."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: dict[tuple[int, str], tuple[tuple[Selection, ...], list[_Entry]]] = {}
+        self._max = max_entries
+
+    def entries(
+        self,
+        schema: GraphQLSchema,
+        type_: GraphQLObjectType | GraphQLInterfaceType,
+        selections: tuple[Selection, ...],
+        at_root: bool,
+    ) -> list[_Entry]:
+        slot = (id(selections), type_.name if not at_root else f"{type_.name}@root")
+        cached = self._entries.get(slot)
+        if cached is not None and cached[0] is selections:
+            return cached[1]
+        entries: list[_Entry] = []
+        for key, fields in _collect_fields(schema, type_, selections).items():
+            first = fields[0]
+            if first.name == "__typename" or (first.name in _INTROSPECTION and at_root):
+                entries.append(_Entry(key, first, None, ()))
+                continue
+            definition = type_.fields.get(first.name)
+            if definition is not None:
+                inner = tuple(s for f in fields for s in f.selections)
+                entries.append(_Entry(key, first, definition.type, inner))
+        if len(self._entries) >= self._max:
+            self._entries.clear()
+        self._entries[slot] = (selections, entries)
+        return entries
+
+
+class ResponseShaper:
+    """Completes one response; create one per request (``plans`` may be shared)."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        errors: list[dict[str, Any]],
+        plans: SelectionPlans | None = None,
+    ) -> None:
         self.schema = schema
         self.errors = errors
+        self.plans = plans or SelectionPlans()
         self._pathless_error = any("path" not in e for e in errors)
 
     def shape(self, operation: Operation, data: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -60,20 +114,15 @@ class ResponseShaper:
         path: Path,
     ) -> dict[str, Any] | object:
         result: dict[str, Any] = {}
-        for key, fields in _collect_fields(self.schema, type_, selections).items():
-            first = fields[0]
-            if first.name == "__typename":
-                result[key] = type_.name
+        for key, first, field_type, subselections in self.plans.entries(
+            self.schema, type_, selections, not path
+        ):
+            if field_type is None:
+                # __typename, or root introspection already completed by graphql-core
+                result[key] = type_.name if first.name == "__typename" else value.get(key)
                 continue
-            if first.name in _INTROSPECTION and not path:
-                result[key] = value.get(key)  # already completed by graphql-core
-                continue
-            definition = type_.fields.get(first.name)
-            if definition is None:
-                continue
-            subselections = tuple(s for f in fields for s in f.selections)
             completed = self._value(
-                definition.type, subselections, value.get(key), [*path, key], type_.name, first
+                field_type, subselections, value.get(key), [*path, key], type_.name, first
             )
             if isinstance(completed, _Invalid):
                 return _INVALID

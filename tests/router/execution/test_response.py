@@ -6,7 +6,7 @@ from typing import Any
 
 from graphql import build_schema, parse
 
-from router.execution.response import ResponseShaper
+from router.execution.response import ResponseShaper, SelectionPlans
 from router.planning.operation import normalize, select_operation
 
 SCHEMA = build_schema(
@@ -99,3 +99,21 @@ def test_representations_read_a_key_under_its_reserved_alias_first() -> None:
     user = {"__typename": "User", "id": "ada@example.com", "__key_id": "u1"}
     representation = Representation("User", (KeyField("id"),))
     assert _representation(user, (representation,)) == {"__typename": "User", "id": "u1"}
+
+
+def test_selection_plans_are_reused_for_the_same_operation_across_requests() -> None:
+    document = parse("{ me { id name friends { id } } }")
+    operation = normalize(document, select_operation(document, None), {})
+    plans = SelectionPlans()
+    user = {"id": "1", "name": "Ada", "friends": [{"id": "2"}, {"id": "3"}]}
+
+    first = ResponseShaper(SCHEMA, [], plans).shape(operation, {"me": user})
+    cached = dict(plans._entries)
+    second = ResponseShaper(SCHEMA, [], plans).shape(operation, {"me": user})
+
+    assert first == second == {"me": user}
+    assert plans._entries == cached  # nothing worked out again
+    # An equal operation parsed anew is a different tuple: it gets its own entries.
+    again = normalize(document, select_operation(document, None), {})
+    assert ResponseShaper(SCHEMA, [], plans).shape(again, {"me": user}) == {"me": user}
+    assert len(plans._entries) > len(cached)
