@@ -1,12 +1,14 @@
 """Router throughput, latency and memory against stand-in subgraphs.
 
-    python -m bench.router_load [--duration 10] [--concurrency 16]
+    python -m bench.router_load [--duration 10] [--concurrency 16] [--compare-apollo]
 
 Starts two stand-in subgraphs (``bench/standins.py``: fixed answers, no database) and the
 router (``supergraph router``, one process, as operators run it) on free 127.0.0.1 ports, then
 drives each scenario with ``bench/load.py`` and prints requests/s, latency percentiles and the
 router's resident memory. The first row measures a stand-in directly: the ceiling that the
-load generator and the machine put on every other row. Prints figures; asserts nothing.
+load generator and the machine put on every other row. ``--compare-apollo`` runs the same
+rows through Apollo Gateway (Node; ``bench/node/``, installed from npm into a cache folder on
+first use). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import psutil
 from bench.load import graphql_request, run_load
 
 ROOT = Path(__file__).resolve().parent.parent
+NODE_BENCH = Path(__file__).resolve().parent / "node"
 SUPERGRAPH = ROOT / "tests" / "router" / "fixtures" / "accounts.graphql"
 
 SCENARIOS = (
@@ -71,6 +74,28 @@ def _wait_ready(url: str, timeout: float = 30.0) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def _apollo_gateway_dir() -> Path:
+    """``bench/node`` installed (once per version of its package.json) outside the repo."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "supergraph-bench-node"
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest = (NODE_BENCH / "package.json").read_text()
+    stamp = cache / "installed.json"
+    if not stamp.exists() or stamp.read_text() != manifest:
+        (cache / "package.json").write_text(manifest)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=cache, check=True)
+        stamp.write_text(manifest)
+    return cache
+
+
+def _measure(label: str, url: str, query: str, args: argparse.Namespace) -> None:
+    request = graphql_request(url, query)
+    asyncio.run(run_load(url, request, concurrency=args.concurrency, duration=1.0))
+    result = asyncio.run(
+        run_load(url, request, concurrency=args.concurrency, duration=args.duration)
+    )
+    print(f"{label}\n    {result.summary()}")
+
+
 def _rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 1e6
 
@@ -80,9 +105,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario")
     parser.add_argument("--concurrency", type=int, default=16, help="open connections")
     parser.add_argument("--users", type=int, default=10, help="users the list query returns")
+    parser.add_argument("--compare-apollo", action="store_true", help="also race Apollo Gateway")
     args = parser.parse_args()
 
-    identity, profiles, router = _free_port(), _free_port(), _free_port()
+    identity, profiles, router, apollo = (_free_port() for _ in range(4))
     python = sys.executable
     env = {
         "SUBGRAPH_URL_IDENTITY": f"http://127.0.0.1:{identity}/graphql",
@@ -96,35 +122,31 @@ def main() -> None:
     with (
         _process([python, "-m", "bench.standins", "identity", str(identity), str(args.users)]),
         _process([python, "-m", "bench.standins", "profiles", str(profiles)]),
-        _process(
-            [
-                python,
-                "-m",
-                "supergraph.cli",
-                "router",
-                "--supergraph",
-                str(SUPERGRAPH),
-                "--port",
-                str(router),
-            ],
-            env,
-        ) as router_process,
     ):
         direct = f"http://127.0.0.1:{identity}/graphql"
-        url = f"http://127.0.0.1:{router}/graphql"
         _wait_ready(direct)
-        _wait_ready(url)
-        print(f"router RSS after start: {_rss_mb(router_process.pid):.1f} MB")
-        rows = [("stand-in subgraph directly (ceiling)", direct, SCENARIOS[0][1])]
-        rows += [(label, url, query) for label, query in SCENARIOS]
-        for label, target, query in rows:
-            request = graphql_request(target, query)
-            asyncio.run(run_load(target, request, concurrency=args.concurrency, duration=1.0))
-            result = asyncio.run(
-                run_load(target, request, concurrency=args.concurrency, duration=args.duration)
-            )
-            print(f"{label}\n    {result.summary()}")
-        print(f"router RSS after the runs: {_rss_mb(router_process.pid):.1f} MB")
+        _measure("stand-in subgraph directly (ceiling)", direct, SCENARIOS[0][1], args)
+        router_cmd = [python, "-m", "supergraph.cli", "router", "--supergraph", str(SUPERGRAPH)]
+        with _process([*router_cmd, "--port", str(router)], env) as process:
+            url = f"http://127.0.0.1:{router}/graphql"
+            _wait_ready(url)
+            print(f"our router, RSS after start: {_rss_mb(process.pid):.1f} MB")
+            for label, query in SCENARIOS:
+                _measure(f"our router, {label}", url, query, args)
+            print(f"our router, RSS after the runs: {_rss_mb(process.pid):.1f} MB")
+        if not args.compare_apollo:
+            return
+        # ES modules resolve packages from their own folder: run the script from the install
+        script = _apollo_gateway_dir() / "apollo-gateway.mjs"
+        script.write_text((NODE_BENCH / "apollo-gateway.mjs").read_text())
+        node_env = {**env, "NODE_ENV": "production"}
+        with _process(["node", str(script), str(SUPERGRAPH), str(apollo)], node_env) as process:
+            url = f"http://127.0.0.1:{apollo}/graphql"
+            _wait_ready(url)
+            print(f"Apollo Gateway, RSS after start: {_rss_mb(process.pid):.1f} MB")
+            for label, query in SCENARIOS:
+                _measure(f"Apollo Gateway, {label}", url, query, args)
+            print(f"Apollo Gateway, RSS after the runs: {_rss_mb(process.pid):.1f} MB")
 
 
 if __name__ == "__main__":
