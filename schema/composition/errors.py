@@ -27,6 +27,12 @@ class ErrorCode(Enum):
     UNSUPPORTED_FEATURE = "UNSUPPORTED_FEATURE"
     INVALID_SUBGRAPH_NAME = "INVALID_SUBGRAPH_NAME"
     KEY_INVALID_FIELDS = "KEY_INVALID_FIELDS"
+    KEY_FIELDS_HAS_ARGS = "KEY_FIELDS_HAS_ARGS"
+    KEY_FIELDS_SELECT_INVALID_TYPE = "KEY_FIELDS_SELECT_INVALID_TYPE"
+    INTERFACE_KEY_NOT_ON_IMPLEMENTATION = "INTERFACE_KEY_NOT_ON_IMPLEMENTATION"
+    EXTERNAL_UNUSED = "EXTERNAL_UNUSED"
+    EXTERNAL_MISSING_ON_BASE = "EXTERNAL_MISSING_ON_BASE"
+    INTERFACE_OBJECT_USAGE_ERROR = "INTERFACE_OBJECT_USAGE_ERROR"
     PROVIDES_INVALID_FIELDS = "PROVIDES_INVALID_FIELDS"
     REQUIRES_INVALID_FIELDS = "REQUIRES_INVALID_FIELDS"
     NO_QUERIES = "NO_QUERIES"
@@ -63,6 +69,24 @@ _ERROR_DOCS: dict[ErrorCode, str] = {
     ),
     ErrorCode.INVALID_SUBGRAPH_NAME: "A subgraph name is empty or reserved.",
     ErrorCode.KEY_INVALID_FIELDS: "The fields argument of a @key does not select valid fields.",
+    ErrorCode.KEY_FIELDS_HAS_ARGS: "A @key selects a field that takes arguments.",
+    ErrorCode.KEY_FIELDS_SELECT_INVALID_TYPE: (
+        "A @key selects a field of an interface type, whose value could be any implementation."
+    ),
+    ErrorCode.INTERFACE_KEY_NOT_ON_IMPLEMENTATION: (
+        "An interface has a @key that one of its implementations in the same subgraph lacks."
+    ),
+    ErrorCode.EXTERNAL_UNUSED: (
+        "A field is @external but no @key, @provides or @requires selects it and no interface"
+        " needs it: the declaration has no use."
+    ),
+    ErrorCode.EXTERNAL_MISSING_ON_BASE: (
+        "A field is @external in every subgraph that declares it: no subgraph resolves it."
+    ),
+    ErrorCode.INTERFACE_OBJECT_USAGE_ERROR: (
+        "A type is an @interfaceObject in every subgraph that defines it: no subgraph defines"
+        " the interface it stands for."
+    ),
     ErrorCode.PROVIDES_INVALID_FIELDS: (
         "The fields argument of a @provides does not select valid fields of the field's type."
     ),

@@ -42,6 +42,10 @@ from schema.composition.specs import federation
 from schema.composition.subgraph import model
 from schema.composition.subgraph.cost import cost_of, list_size_of, unsupported_cost_usage
 from schema.composition.subgraph.custom_directives import custom_directives, feature_links
+from schema.composition.subgraph.federation_checks import (
+    interface_key_problems,
+    unused_external_problems,
+)
 from schema.composition.subgraph.groups import (
     ObjectLikeNode,
     SubgraphDocument,
@@ -69,6 +73,7 @@ def extract_subgraph(
     field_set_problems: list[Problem] = []
     marks = field_set_marks(subgraph, field_set_problems)
     problems.extend(field_set_problems)
+    problems.extend(interface_key_problems(subgraph, marks))
     directives, directive_errors = custom_directives(subgraph, name)
     problems.extend(directive_errors)
     composed = frozenset(d.name for d in directives.values() if d.composed)
@@ -77,6 +82,7 @@ def extract_subgraph(
     ranked = sorted(subgraph.groups.values(), key=lambda g: order.type_rank(g.name))
     types = {group.name: builder.build(group) for group in ranked}
     problems.extend(builder.problems)
+    problems.extend(unused_external_problems(subgraph, marks))
     enum_usage = _enum_usage(subgraph)
     for type_name, usage in enum_usage.items():
         enum = types.get(type_name)

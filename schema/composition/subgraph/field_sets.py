@@ -32,6 +32,9 @@ class Selected:
     type_kind: TypeKind
     field_name: str
     depth: int
+    has_arguments: bool = False
+    field_type_kind: TypeKind | None = None
+    """The kind of the field's own (named) type; None for built-in scalars."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,15 @@ def _walk(
         if group is None or field_node is None:
             problems.append(f'Cannot query field "{name}" on type "{type_name}"')
             return
-        yield Selected(group.name, group.kind, name, depth)
+        nested = named_type(field_node.type)
+        nested_group = subgraph.groups.get(subgraph.canonical(nested))
+        yield Selected(
+            group.name,
+            group.kind,
+            name,
+            depth,
+            has_arguments=bool(field_node.arguments),
+            field_type_kind=nested_group.kind if nested_group else None,
+        )
         if selection.selection_set is not None:
-            nested = named_type(field_node.type)
             yield from _walk(selection.selection_set, nested, subgraph, depth + 1, problems)

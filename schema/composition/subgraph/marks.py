@@ -12,7 +12,7 @@ from graphql import ConstDirectiveNode, ListValueNode, StringValueNode
 
 from schema.composition.errors import ErrorCode
 from schema.composition.subgraph import model
-from schema.composition.subgraph.field_sets import parse_field_set, walk_field_set
+from schema.composition.subgraph.field_sets import Selected, parse_field_set, walk_field_set
 from schema.composition.subgraph.groups import (
     SubgraphDocument,
     argument,
@@ -107,11 +107,44 @@ def _walk(
         problems.append((code, f'{prefix}(fields: "{text}"): {problem}{advice}'))
     if walked.problems:
         return None
+    if directive == "key" and not _key_selects_valid_fields(
+        walked.selected, prefix, text, problems
+    ):
+        return None
     return [
         (s.type_name, s.field_name, s.depth)
         for s in walked.selected
         if s.type_kind in ("object", "interface")
     ]
+
+
+def _key_selects_valid_fields(
+    selected: Sequence[Selected], prefix: str, text: str, problems: list[Problem]
+) -> bool:
+    """A key identifies an entity: no field taking arguments, no interface-typed field (its
+    value could be of any implementation)."""
+    valid = True
+    for item in selected:
+        where = f'{prefix}(fields: "{text}")'
+        if item.has_arguments:
+            valid = False
+            problems.append(
+                (
+                    ErrorCode.KEY_FIELDS_HAS_ARGS,
+                    f"{where}: field {item.type_name}.{item.field_name} cannot be included"
+                    " because it has arguments (fields with argument are not allowed in @key)",
+                )
+            )
+        if item.field_type_kind == "interface":
+            valid = False
+            problems.append(
+                (
+                    ErrorCode.KEY_FIELDS_SELECT_INVALID_TYPE,
+                    f'{where}: field "{item.type_name}.{item.field_name}" is a Interface type'
+                    " which is not allowed in @key",
+                )
+            )
+    return valid
 
 
 def _key_fields(directive: ConstDirectiveNode) -> str | None:
