@@ -33,6 +33,9 @@ class ErrorCode(Enum):
     EXTERNAL_UNUSED = "EXTERNAL_UNUSED"
     EXTERNAL_MISSING_ON_BASE = "EXTERNAL_MISSING_ON_BASE"
     INTERFACE_OBJECT_USAGE_ERROR = "INTERFACE_OBJECT_USAGE_ERROR"
+    REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH = "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH"
+    EXTERNAL_TYPE_MISMATCH = "EXTERNAL_TYPE_MISMATCH"
+    FIELD_ARGUMENT_TYPE_MISMATCH = "FIELD_ARGUMENT_TYPE_MISMATCH"
     PROVIDES_INVALID_FIELDS = "PROVIDES_INVALID_FIELDS"
     REQUIRES_INVALID_FIELDS = "REQUIRES_INVALID_FIELDS"
     NO_QUERIES = "NO_QUERIES"
@@ -86,6 +89,17 @@ _ERROR_DOCS: dict[ErrorCode, str] = {
     ErrorCode.INTERFACE_OBJECT_USAGE_ERROR: (
         "A type is an @interfaceObject in every subgraph that defines it: no subgraph defines"
         " the interface it stands for."
+    ),
+    ErrorCode.REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH: (
+        "A field argument is required in one subgraph but missing in another that resolves the"
+        " field."
+    ),
+    ErrorCode.EXTERNAL_TYPE_MISMATCH: (
+        "An @external field declares another type than the field it stands for."
+    ),
+    ErrorCode.FIELD_ARGUMENT_TYPE_MISMATCH: (
+        "A field argument has different types in different subgraphs (not just a different"
+        " nullability)."
     ),
     ErrorCode.PROVIDES_INVALID_FIELDS: (
         "The fields argument of a @provides does not select valid fields of the field's type."

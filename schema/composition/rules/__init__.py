@@ -12,16 +12,19 @@ from collections.abc import Callable, Iterable
 from schema.composition.errors import CompositionError, CompositionHint
 from schema.composition.merge.state import SupergraphState
 from schema.composition.rules import (
+    argument_types,
     directive_composition,
     enum_values,
     extensions,
     external_missing,
+    external_types,
     field_sharing,
     field_types,
     inaccessible,
     interface_object_usage,
     list_size,
     query_root,
+    required_arguments,
     satisfiability,
     type_kinds,
 )
@@ -35,11 +38,14 @@ RULES: tuple[Rule, ...] = (
     extensions.check,
     external_missing.check,
     field_types.check,
+    argument_types.check,
+    required_arguments.check,
     enum_values.check,
     field_sharing.check,
     inaccessible.check,
     directive_composition.check,
     interface_object_usage.check,
+    external_types.check,
     list_size.check,
 )
 
