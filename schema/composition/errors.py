@@ -36,6 +36,8 @@ class ErrorCode(Enum):
     REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH = "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH"
     EXTERNAL_TYPE_MISMATCH = "EXTERNAL_TYPE_MISMATCH"
     FIELD_ARGUMENT_TYPE_MISMATCH = "FIELD_ARGUMENT_TYPE_MISMATCH"
+    FIELD_ARGUMENT_DEFAULT_MISMATCH = "FIELD_ARGUMENT_DEFAULT_MISMATCH"
+    INPUT_FIELD_DEFAULT_MISMATCH = "INPUT_FIELD_DEFAULT_MISMATCH"
     PROVIDES_INVALID_FIELDS = "PROVIDES_INVALID_FIELDS"
     REQUIRES_INVALID_FIELDS = "REQUIRES_INVALID_FIELDS"
     NO_QUERIES = "NO_QUERIES"
@@ -100,6 +102,12 @@ _ERROR_DOCS: dict[ErrorCode, str] = {
     ErrorCode.FIELD_ARGUMENT_TYPE_MISMATCH: (
         "A field argument has different types in different subgraphs (not just a different"
         " nullability)."
+    ),
+    ErrorCode.FIELD_ARGUMENT_DEFAULT_MISMATCH: (
+        "A field argument has different default values in different subgraphs."
+    ),
+    ErrorCode.INPUT_FIELD_DEFAULT_MISMATCH: (
+        "An input field has different default values in different subgraphs."
     ),
     ErrorCode.PROVIDES_INVALID_FIELDS: (
         "The fields argument of a @provides does not select valid fields of the field's type."

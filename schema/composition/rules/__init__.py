@@ -13,6 +13,7 @@ from schema.composition.errors import CompositionError, CompositionHint
 from schema.composition.merge.state import SupergraphState
 from schema.composition.rules import (
     argument_types,
+    default_values,
     directive_composition,
     enum_values,
     extensions,
@@ -40,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     field_types.check,
     argument_types.check,
     required_arguments.check,
+    default_values.check,
     enum_values.check,
     field_sharing.check,
     inaccessible.check,
