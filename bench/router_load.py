@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ import httpx
 import psutil
 
 from bench.load import graphql_request, run_load
+from tests.harness.asgi_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_BENCH = Path(__file__).resolve().parent / "node"
@@ -41,13 +41,6 @@ SCENARIOS = (
         "{ users { id email profile { displayName } } }",
     ),
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -108,7 +101,7 @@ def main() -> None:
     parser.add_argument("--compare-apollo", action="store_true", help="also race Apollo Gateway")
     args = parser.parse_args()
 
-    identity, profiles, router, apollo = (_free_port() for _ in range(4))
+    identity, profiles, router, apollo = (free_port() for _ in range(4))
     python = sys.executable
     env = {
         "SUBGRAPH_URL_IDENTITY": f"http://127.0.0.1:{identity}/graphql",

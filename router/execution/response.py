@@ -55,7 +55,7 @@ class SelectionPlans:
     cannot be reused), grouping fields per object is paid once, not once per list item."""
 
     def __init__(self, max_entries: int = 10_000) -> None:
-        self._entries: dict[tuple[int, str], tuple[tuple[Selection, ...], list[_Entry]]] = {}
+        self._entries: dict[tuple[int, str, bool], tuple[tuple[Selection, ...], list[_Entry]]] = {}
         self._max = max_entries
 
     def entries(
@@ -65,7 +65,7 @@ class SelectionPlans:
         selections: tuple[Selection, ...],
         at_root: bool,
     ) -> list[_Entry]:
-        slot = (id(selections), type_.name if not at_root else f"{type_.name}@root")
+        slot = (id(selections), type_.name, at_root)
         cached = self._entries.get(slot)
         if cached is not None and cached[0] is selections:
             return cached[1]

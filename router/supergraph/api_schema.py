@@ -36,7 +36,7 @@ from graphql.language import Node
 _CLIENT_VISIBLE = frozenset({"deprecated", "specifiedBy", "oneOf"})
 """Type-system directives introspection shows clients."""
 
-_EXECUTABLE_LOCATIONS = frozenset(
+EXECUTABLE_LOCATIONS = frozenset(
     {
         "QUERY",
         "MUTATION",
@@ -48,6 +48,7 @@ _EXECUTABLE_LOCATIONS = frozenset(
         "VARIABLE_DEFINITION",
     }
 )
+"""Where a directive applies in operations, not in the schema: the ones clients may send."""
 
 _N = TypeVar("_N", bound=Node)
 _Value = TypeVar("_Value", InputValueDefinitionNode, EnumValueDefinitionNode)
@@ -101,7 +102,7 @@ def api_schema_document(supergraph: DocumentNode, names: SpecNames) -> DocumentN
 
 def _client_usable(definition: DirectiveDefinitionNode) -> bool:
     return definition.name.value in _CLIENT_VISIBLE or any(
-        location.value in _EXECUTABLE_LOCATIONS for location in definition.locations
+        location.value in EXECUTABLE_LOCATIONS for location in definition.locations
     )
 
 

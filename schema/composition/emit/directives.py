@@ -18,9 +18,9 @@ from graphql import (
     InputValueDefinitionNode,
 )
 
+from router.supergraph.api_schema import EXECUTABLE_LOCATIONS
 from schema.composition.emit.nodes import directive, name, string, type_reference
 from schema.composition.merge.state import DirectiveState, SupergraphState
-from schema.composition.subgraph.model import EXECUTABLE_LOCATIONS
 
 
 def directive_definitions(state: SupergraphState) -> list[DirectiveDefinitionNode]:

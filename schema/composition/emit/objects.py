@@ -169,7 +169,9 @@ class _ObjectEmitter:
         if self.is_query:
             if has_override and len(self.state.graphs) > 1:
                 return self._override_joins(merged, by_graph, query=True)
-            if any(_bare(f.type) != _bare(merged.type) for f in by_graph.values()):
+            if any(
+                model.bare_type(f.type) != model.bare_type(merged.type) for f in by_graph.values()
+            ):
                 # a member type in some subgraph: the router must know which (Apollo's form)
                 return [JoinField(g, type=f.type) for g, f in by_graph.items()]
             if len(self.state.graphs) > 1 and not everywhere:
@@ -341,7 +343,7 @@ class _ObjectEmitter:
         return rewritten
 
     def _provides(self, merged: FieldState, graph: str, provides: str) -> str:
-        target = _bare(merged.type)
+        target = model.bare_type(merged.type)
         if target in self.state.unions:
             return provides
         target_state = self.state.objects.get(target) or self.state.interfaces.get(target)
@@ -372,7 +374,3 @@ def _replace_field_sets(
     if requires == field.requires and provides == field.provides:
         return field
     return replace(field, requires=requires, provides=provides)
-
-
-def _bare(type_reference: str) -> str:
-    return type_reference.replace("!", "").replace("[", "").replace("]", "")

@@ -13,6 +13,7 @@ from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
 from schema.composition.merge.state import InterfaceState, ObjectState, SupergraphState
 from schema.composition.subgraph.field_sets import parse_field_set
+from schema.composition.subgraph.model import bare_type
 
 Coordinate = tuple[str, str]
 
@@ -85,14 +86,10 @@ def _mark(
         else:
             usage.active = True
         if selection.selection_set is not None:
-            nested = _composite(state, _bare(merged.type))
+            nested = _composite(state, bare_type(merged.type))
             if nested is not None:
                 _mark(state, index, nested, selection.selection_set, graph, overridden)
 
 
 def _composite(state: SupergraphState, name: str) -> ObjectState | InterfaceState | None:
     return state.objects.get(name) or state.interfaces.get(name)
-
-
-def _bare(type_reference: str) -> str:
-    return type_reference.replace("!", "").replace("[", "").replace("]", "")

@@ -58,7 +58,7 @@ def _widen_to_abstract_types(state: SupergraphState) -> None:
     less than the subgraphs may return.)"""
     for obj in state.objects.values():
         for field in obj.fields.values():
-            names = {_bare(f.type) for f in field.by_graph.values()}
+            names = {model.bare_type(f.type) for f in field.by_graph.values()}
             if len(names) < 2:
                 continue
             abstract = [n for n in names if n in state.unions or n in state.interfaces]
@@ -69,11 +69,7 @@ def _widen_to_abstract_types(state: SupergraphState) -> None:
             if wide in state.interfaces:
                 members |= set(state.interfaces[wide].implemented_by)
             if names - {wide} <= members:
-                field.type = field.type.replace(_bare(field.type), wide)
-
-
-def _bare(type_reference: str) -> str:
-    return type_reference.replace("!", "").replace("[", "").replace("]", "")
+                field.type = field.type.replace(model.bare_type(field.type), wide)
 
 
 def _merge_type(state: SupergraphState, subgraph: model.Subgraph, named: model.NamedType) -> None:

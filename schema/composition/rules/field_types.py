@@ -32,7 +32,7 @@ def _output_field(state: SupergraphState, coordinate: str, field: FieldState) ->
     by_type: dict[str, list[str]] = {}
     possible: dict[str, set[str]] = {}
     for graph_id, in_graph in field.by_graph.items():
-        abstract = _bare(in_graph.type)
+        abstract = model.bare_type(in_graph.type)
         named = state.subgraphs[graph_id].types.get(abstract)
         if isinstance(named, model.UnionType):
             possible.setdefault(abstract, set()).update(named.members)
@@ -44,7 +44,7 @@ def _output_field(state: SupergraphState, coordinate: str, field: FieldState) ->
     if len(by_type) > 1:
         if len(possible) == 1:
             ((abstract, members),) = possible.items()
-            if all(_bare(t) in members | {abstract} for t in by_type):
+            if all(model.bare_type(t) in members | {abstract} for t in by_type):
                 return
         yield _mismatch(coordinate, by_type)
         return
@@ -116,7 +116,3 @@ def _normalize_output(merged: str, local: str) -> tuple[str, str]:
         merged = f"[{inner_merged}]{'!' if merged.endswith('!') else ''}"
         local = f"[{inner_local}]{'!' if local.endswith('!') else ''}"
     return merged, local
-
-
-def _bare(type_reference: str) -> str:
-    return type_reference.replace("!", "").replace("[", "").replace("]", "")

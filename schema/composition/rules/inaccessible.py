@@ -12,6 +12,7 @@ from typing import Protocol
 
 from schema.composition.errors import CompositionError, ErrorCode
 from schema.composition.merge.state import DecorationsState, SupergraphState
+from schema.composition.subgraph.model import bare_type
 
 
 def check(state: SupergraphState) -> Iterator[CompositionError]:
@@ -28,10 +29,10 @@ def _referenced(state: SupergraphState) -> Iterator[CompositionError]:
         for field in obj.fields.values():
             if field.decorations.inaccessible or obj.decorations.inaccessible:
                 continue
-            if (output := _bare(field.type)) in hidden_outputs:
+            if (output := bare_type(field.type)) in hidden_outputs:
                 yield _error(output, f"{obj.name}.{field.name}")
             for arg in field.arguments.values():
-                input_type = _bare(arg.type)
+                input_type = bare_type(arg.type)
                 if not arg.decorations.inaccessible and input_type in hidden_inputs:
                     yield _error(input_type, f"{obj.name}.{field.name}({arg.name}:)")
 
@@ -71,7 +72,3 @@ def _error(type_name: str, coordinate: str) -> CompositionError:
         f'Type "{type_name}" is @inaccessible but is referenced by "{coordinate}", which is in'
         " the API schema.",
     )
-
-
-def _bare(type_reference: str) -> str:
-    return type_reference.replace("!", "").replace("[", "").replace("]", "")

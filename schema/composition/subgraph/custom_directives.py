@@ -20,6 +20,7 @@ from graphql import (
 
 from schema.composition.errors import CompositionError, ErrorCode
 from schema.composition.specs import federation
+from schema.composition.specs.link import Link
 from schema.composition.subgraph import model
 from schema.composition.subgraph.groups import SubgraphDocument, string_argument
 
@@ -36,9 +37,16 @@ def feature_links(subgraph: SubgraphDocument) -> tuple[model.FeatureLink, ...]:
             f"v{link.version[0]}.{link.version[1]}" if link.version else None,
             tuple((i.name, i.alias) for i in link.imports),
         )
+        for link in _directive_links(subgraph)
+    )
+
+
+def _directive_links(subgraph: SubgraphDocument) -> list[Link]:
+    return [
+        link
         for link in subgraph.names.links
         if link.identity != federation.URL_IDENTITY and any(i.is_directive for i in link.imports)
-    )
+    ]
 
 
 def custom_directives(
@@ -79,11 +87,7 @@ def _composed_names(
     if subgraph.names.version < _COMPOSE_DIRECTIVE_SINCE:
         return set(), []
     linked = {
-        i.local_name
-        for link in subgraph.names.links
-        if link.identity != federation.URL_IDENTITY
-        for i in link.imports
-        if i.is_directive
+        i.local_name for link in _directive_links(subgraph) for i in link.imports if i.is_directive
     }
     composed: set[str] = set()
     errors: list[CompositionError] = []

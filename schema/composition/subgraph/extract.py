@@ -187,7 +187,7 @@ class _Builder:
         return model.ObjectType(
             name=group.name,
             fields=self._fields(group),
-            interfaces=self._interfaces(group),
+            interfaces=group.interfaces,
             keys=tuple(self.marks.keys.get(group.name, ())),
             is_definition=has_definition and not (self.fed1 and extends),
             extension=extends or has_extension_node,
@@ -205,12 +205,12 @@ class _Builder:
         implemented_by = [
             other.name
             for other in self.subgraph.groups.values()
-            if other.kind == "object" and group.name in self._interfaces(other)
+            if other.kind == "object" and group.name in other.interfaces
         ]
         return model.InterfaceType(
             name=group.name,
             fields=self._fields(group),
-            interfaces=self._interfaces(group),
+            interfaces=group.interfaces,
             keys=tuple(self.marks.keys.get(group.name, ())),
             is_definition=any(isinstance(n, TypeDefinitionNode) for n in group.nodes),
             extension=extends or (has_extension_node and not self.fed1),
@@ -218,15 +218,6 @@ class _Builder:
             implemented_by=tuple(implemented_by),
             decorations=self._deco(group),
         )
-
-    def _interfaces(self, group: TypeGroup) -> tuple[str, ...]:
-        names = [
-            i.name.value
-            for n in group.nodes
-            if isinstance(n, ObjectLikeNode)
-            for i in n.interfaces or ()
-        ]
-        return tuple(dict.fromkeys(names))
 
     def _fields(self, group: TypeGroup) -> dict[str, model.Field]:
         built: dict[str, model.Field] = {}

@@ -9,11 +9,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from schema.composition.errors import ErrorCode
 from schema.composition.specs.federation import FED1
-from schema.composition.subgraph.groups import ObjectLikeNode, SubgraphDocument, named_type
+from schema.composition.subgraph.groups import SubgraphDocument, named_type
 from schema.composition.subgraph.marks import Marks
 
 Problem = tuple[ErrorCode, str]
@@ -28,8 +26,9 @@ def interface_key_problems(subgraph: SubgraphDocument, marks: Marks) -> list[Pro
             continue
         for key in marks.keys.get(interface.name, ()):
             for implementation in subgraph.groups.values():
-                if implementation.kind != "object" or interface.name not in _interfaces(
-                    implementation.nodes
+                if (
+                    implementation.kind != "object"
+                    or interface.name not in implementation.interfaces
                 ):
                     continue
                 own = {k.fields for k in marks.keys.get(implementation.name, ())}
@@ -58,7 +57,7 @@ def unused_external_problems(subgraph: SubgraphDocument, marks: Marks) -> list[P
             continue  # every field of an @extends type counts as used
         interface_fields = {
             f.name.value
-            for name in _interfaces(group.nodes)
+            for name in group.interfaces
             if (interface := subgraph.groups.get(name)) is not None
             for _, f in interface.field_nodes()
         }
@@ -90,9 +89,3 @@ def unused_external_problems(subgraph: SubgraphDocument, marks: Marks) -> list[P
                 )
             )
     return problems
-
-
-def _interfaces(nodes: Sequence[object]) -> list[str]:
-    return [
-        i.name.value for n in nodes if isinstance(n, ObjectLikeNode) for i in n.interfaces or ()
-    ]

@@ -122,6 +122,17 @@ class TypeGroup:
                 for field_node in node.fields or ():
                     yield node, field_node
 
+    @property
+    def interfaces(self) -> tuple[str, ...]:
+        """The interfaces the definition and extensions implement, each once, in order."""
+        names = [
+            i.name.value
+            for n in self.nodes
+            if isinstance(n, ObjectLikeNode)
+            for i in n.interfaces or ()
+        ]
+        return tuple(dict.fromkeys(names))
+
     def field_node(self, name: str) -> FieldDefinitionNode | None:
         return next((f for _, f in self.field_nodes() if f.name.value == name), None)
 

@@ -17,9 +17,15 @@ from typing import Literal
 
 from graphql import ConstDirectiveNode, ConstValueNode
 
+from router.supergraph.api_schema import EXECUTABLE_LOCATIONS
 from schema.composition.specs.federation import FED1, FederationVersion
 
 ExtensionKind = Literal["extend", "@extends"]
+
+
+def bare_type(type_reference: str) -> str:
+    """The named type of a printed type reference: ``[User!]!`` -> ``User``."""
+    return type_reference.replace("!", "").replace("[", "").replace("]", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,20 +228,6 @@ class DirectiveDefinition:
     @property
     def executable(self) -> bool:
         return any(location in EXECUTABLE_LOCATIONS for location in self.locations)
-
-
-EXECUTABLE_LOCATIONS = frozenset(
-    {
-        "QUERY",
-        "MUTATION",
-        "SUBSCRIPTION",
-        "FIELD",
-        "FRAGMENT_DEFINITION",
-        "FRAGMENT_SPREAD",
-        "INLINE_FRAGMENT",
-        "VARIABLE_DEFINITION",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)

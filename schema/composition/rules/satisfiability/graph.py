@@ -28,8 +28,8 @@ from schema.composition.rules.satisfiability.selection import (
     Selection,
     SelectionResolver,
     Unsupported,
-    strip_modifiers,
 )
+from schema.composition.subgraph.model import bare_type
 
 BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
 ROOT_TYPES = ("Query", "Mutation", "Subscription")
@@ -377,13 +377,13 @@ class Graph:
         return head
 
     def _is_leaf_field(self, field: FieldState) -> bool:
-        name = strip_modifiers(field.type)
+        name = bare_type(field.type)
         return name in BUILTIN_SCALARS or name in self.state.scalars or name in self.state.enums
 
     def _interface_field_edge(self, head: Node, field: FieldState) -> None:
         if self.ignore_inaccessible and field.decorations.inaccessible:
             return
-        output = strip_modifiers(field.type)
+        output = bare_type(field.type)
         tail = self.create_type(output)
         in_graph = field.by_graph.get(head.graph_id)
         requires = in_graph.requires if in_graph is not None else None
@@ -404,7 +404,7 @@ class Graph:
             if only.external and self.state.subgraphs[graph_id].is_fed1:
                 return
         own = field.by_graph.get(self.id)
-        output = strip_modifiers(own.type if own is not None else field.type)
+        output = bare_type(own.type if own is not None else field.type)
         tail = self.create_type(output)
         if not self.is_subgraph:
             edge = Edge(head, FieldMove(head.type_name, field.name), tail)

@@ -13,7 +13,8 @@ from schema.composition.merge.state import FieldState, SupergraphState
 from schema.composition.rules.satisfiability.errors import SatisfiabilityError
 from schema.composition.rules.satisfiability.graph import BUILTIN_SCALARS
 from schema.composition.rules.satisfiability.paths import Step
-from schema.composition.rules.satisfiability.selection import Unsupported, strip_modifiers
+from schema.composition.rules.satisfiability.selection import Unsupported
+from schema.composition.subgraph.model import bare_type
 
 
 def satisfiability_message(
@@ -79,7 +80,7 @@ def print_query_path(state: SupergraphState, steps: Sequence[Step]) -> str:
         )
         printed = f"{step.field_name}({arguments})" if arguments else step.field_name
         if i == len(steps) - 1:
-            output = strip_modifiers(field.type)
+            output = bare_type(field.type)
             ends_with_scalar = (
                 output in state.scalars or output in state.enums or output in BUILTIN_SCALARS
             )

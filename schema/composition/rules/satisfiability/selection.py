@@ -14,6 +14,7 @@ from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
 from schema.composition.merge.state import InterfaceState, ObjectState, SupergraphState
 from schema.composition.subgraph.field_sets import parse_field_set
+from schema.composition.subgraph.model import bare_type
 
 
 class Unsupported(Exception):
@@ -69,10 +70,6 @@ def _same_items(left: tuple[SelectedItem, ...], right: tuple[SelectedItem, ...])
     return True
 
 
-def strip_modifiers(type_ref: str) -> str:
-    return type_ref.replace("[", "").replace("]", "").replace("!", "")
-
-
 class SelectionResolver:
     """Parses and caches field sets per (type, text)."""
 
@@ -116,7 +113,7 @@ class SelectionResolver:
                 if field is None:
                     raise Unsupported(f"{type_name} has no field {name}")
                 inner = (
-                    self._items(strip_modifiers(field.type), selection.selection_set)
+                    self._items(bare_type(field.type), selection.selection_set)
                     if selection.selection_set is not None
                     else None
                 )
