@@ -259,11 +259,15 @@ class _Planner:
             return
         group.variables.update(fld.variables)
         head = self._unambiguous_head(group, parent_type, fld, out)
-        if not fld.selections:
-            out.leaf(head)
-            return
         field_type = self._field_type(parent_type, fld.name)
         named, depth = unwrap(field_type)
+        if not fld.selections:
+            if self._is_composite(named):
+                # @skip/@include emptied it: an empty branch prints as `{ __typename }`.
+                out.branch(head)
+            else:
+                out.leaf(head)
+            return
         child_path = path + (fld.response_key,) + ("@",) * depth
         inner = out.branch(head)
         local_named = self._local_type(parent_type, fld.name, group.graph) or named
@@ -583,6 +587,12 @@ class _Planner:
             raise PlanningError(f"{parent_type} has no fields")
         field_type: GraphQLOutputType = parent.fields[field_name].type
         return field_type
+
+    def _is_composite(self, type_name: str) -> bool:
+        return isinstance(
+            self.schema.get_type(type_name),
+            GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
+        )
 
     def _is_abstract(self, type_name: str) -> bool:
         return is_abstract(self.schema, type_name)

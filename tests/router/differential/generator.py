@@ -32,6 +32,7 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
+    Undefined,
     ast_from_value,
     get_named_type,
     is_leaf_type,
@@ -298,8 +299,12 @@ def _fitting(values: tuple[Any, ...], type_: GraphQLInputType) -> tuple[Any, ...
     fitting = []
     for value in values:
         try:
-            coerce_input_value(value, type_)
-        except GraphQLError:
+            if (
+                coerce_input_value(value, type_) is Undefined
+                or ast_from_value(value, type_) is None
+            ):
+                continue
+        except (GraphQLError, TypeError, ValueError):
             continue
         fitting.append(value)
     return tuple(fitting)

@@ -48,3 +48,14 @@ def test_skip_and_include_are_decided_by_the_router_not_forwarded() -> None:
 def test_an_aliased_field_with_a_directive_keeps_its_response_key() -> None:
     plan = plan_text("directives", "{ me { mail: email @lowercase id } }")
     assert "{ me { mail: email @lowercase id } }" in plan
+
+
+def test_a_selection_emptied_by_skip_and_include_asks_for_typename() -> None:
+    """Found by the differential test: `me { id @skip(if: true) }` was sent as `{ me }`, which
+    the subgraph refuses; Apollo and Hive ask `__typename` and answer `{"me": {}}`."""
+    plan = plan_text(
+        "directives",
+        "query ($no: Boolean!) { me { id @skip(if: true) email @include(if: $no) } }",
+        {"no": False},
+    )
+    assert "{ me { __typename } }" in plan
