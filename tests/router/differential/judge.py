@@ -27,10 +27,13 @@ class Answer:
     error_paths: ErrorPaths
     """Sorted and deduplicated; a path-less error is ``()``."""
 
+    responded: bool = True
+    """False when the gateway gave no GraphQL response at all (it crashed or hung)."""
+
     @classmethod
     def of(cls, body: Mapping[str, Any] | None) -> Answer:
         if body is None:
-            return cls("<no response>", ((),))
+            return cls(None, ((),), responded=False)
         errors = body.get("errors") or []
         paths = set()
         for error in errors if isinstance(errors, list) else [errors]:
@@ -42,9 +45,20 @@ class Answer:
     def has_errors(self) -> bool:
         return bool(self.error_paths)
 
+    @property
+    def refused(self) -> bool:
+        """No data and a request-level error: the gateway did not execute the query."""
+        return self.data is None and () in self.error_paths
+
 
 def judge(ours: Answer, apollo: Answer, hive: Answer) -> Verdict:
-    """``unjudged`` unless Apollo and Hive agree; then whether ours says the same."""
+    """``unjudged`` unless Apollo and Hive agree; then whether ours says the same.
+
+    Both refusing the query (no data, an error without a path) is no consensus to follow:
+    the generator only makes valid queries, so that is both planners failing on it.
+    """
+    if not (apollo.responded and hive.responded) or (apollo.refused and hive.refused):
+        return "unjudged"
     if apollo.data != hive.data or apollo.has_errors != hive.has_errors:
         return "unjudged"
     if ours.data != apollo.data or ours.has_errors != apollo.has_errors:

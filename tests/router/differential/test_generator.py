@@ -163,3 +163,10 @@ def test_errors_count_by_presence_and_by_path_where_the_references_agree() -> No
     assert judge(_answer({"a": None}, None), _answer({"a": None}), _answer({"a": None})) == (
         "differ"
     )
+
+
+def test_no_answer_or_a_shared_refusal_is_no_consensus() -> None:
+    ours = _answer({"a": 1})
+    assert judge(ours, Answer.of(None), Answer.of(None)) == "unjudged"
+    assert judge(ours, _answer(None, None), _answer(None, None)) == "unjudged"
+    assert judge(ours, _answer(None, ["a"]), _answer(None, ["a"])) == "differ"

@@ -52,7 +52,11 @@ lines.on("line", (line) => {
     const request = JSON.parse(line);
     let reply;
     try {
-      reply = { id: request.id, body: await answer(request) };
+      // A gateway that never answers (some plans loop) must not stall the whole run.
+      const timeout = new Promise((_, fail) =>
+        setTimeout(() => fail(new Error("no answer in 15 s")), 15000).unref(),
+      );
+      reply = { id: request.id, body: await Promise.race([answer(request), timeout]) };
     } catch (error) {
       reply = { id: request.id, crash: String(error && error.stack ? error.stack : error) };
     }
