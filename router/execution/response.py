@@ -96,6 +96,12 @@ class ResponseShaper:
     ) -> None:
         self.schema = schema
         self.errors = errors
+        self.value_completion: list[dict[str, Any]] = []
+        """Values a subgraph must not return (an enum value or ``__typename`` the API schema
+        lacks, a list or object of the wrong shape), answered null. Apollo Gateway and Hive
+        Gateway keep these out of ``errors`` (Apollo lists them under
+        ``extensions.valueCompletion``): the client asked nothing wrong, and the subgraph's
+        value is often one the schema hides on purpose (``@inaccessible``)."""
         self.plans = plans or SelectionPlans()
         self._pathless_error = any("path" not in e for e in errors)
 
@@ -188,7 +194,11 @@ class ResponseShaper:
         return None
 
     def _null_error(self, path: Path, parent: str, field_name: str) -> None:
-        if self._pathless_error or any(_is_prefix(e.get("path"), path) for e in self.errors):
+        if self._pathless_error or any(
+            # Accounted for already, by a subgraph's error or by the invalid value it nulls.
+            _is_prefix(e.get("path"), path)
+            for e in (*self.errors, *self.value_completion)
+        ):
             return
         self.errors.append(
             {
@@ -199,7 +209,7 @@ class ResponseShaper:
         )
 
     def _type_error(self, path: Path, message: str) -> None:
-        self.errors.append(
+        self.value_completion.append(
             {"message": message, "path": path, "extensions": {"code": "INVALID_GRAPHQL"}}
         )
         return None
