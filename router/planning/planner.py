@@ -370,15 +370,12 @@ class _Planner:
         path: tuple[str, ...],
         provided: ProvidedTree | None,
     ) -> None:
-        """An interface field this subgraph cannot resolve: ask per implementation."""
-        implementations = self._possible_types_in(parent_type, group.graph)
-        if not implementations:
-            raise PlanningError(
-                f"cannot plan {parent_type}.{fld.name}: subgraph "
-                f"{self.supergraph.graph_name(group.graph)} returns no implementation of "
-                f"{parent_type} and no subgraph resolves it through a @key"
-            )
-        for type_name in implementations:
+        """An interface field this subgraph cannot resolve: ask per implementation.
+
+        With no implementation here, no object this subgraph returns can have the field:
+        nothing to fetch (the ``__typename`` already selected tells the shaper what came back),
+        and whatever the subgraph answers, with its errors, is still the client's answer."""
+        for type_name in self._possible_types_in(parent_type, group.graph):
             inner = out.branch(f"... on {type_name}")
             self._plan_field(group, type_name, fld, inner, path, provided)
 

@@ -68,3 +68,19 @@ def test_fragments_emptied_by_jumps_are_left_out_of_the_subgraph_query() -> None
     plan = plan_text("media", "{ topRated { ... on Video { minutes } } }")
     assert "{ topRated { __typename id } }" in plan
     assert "... on Video {  }" not in plan
+
+
+def test_a_field_no_object_of_the_interface_can_have_is_not_refused() -> None:
+    """Found by the differential test (class d): no object implements ``Node`` in catalog, so
+    ``note`` (from an @interfaceObject nobody can be asked for) can never be part of the
+    answer. Planning refused the whole query; Apollo and Hive send the rest and answer what
+    catalog says (null with its error), and ``shelf`` beside it."""
+    assert plan_text("empty_interface", "{ node { id note } shelf { name } }") == dedent(
+        """
+        QueryPlan {
+          Fetch(service: "catalog") {
+            { node { __typename id } shelf { name } }
+          }
+        }
+        """
+    )
