@@ -101,13 +101,15 @@ class _Planner:
     ) -> str:
         """The subgraph to ask for a root field: the one whose plan for it takes the fewest
         fetches, then selects the least through ``_entities`` (a subgraph that cannot plan it
-        at all is out); ties go to a subgraph that already has a root fetch, then to order."""
+        at all is out); ties go to a subgraph that already has a root fetch, then to the
+        smallest selection (no fragment per implementation where another subgraph has the
+        field on the interface, as Apollo's and Hive's planners choose), then to order."""
         if len(graphs) == 1:
             return graphs[0]
         used = [g.graph for g in groups]
         if self.operation.kind == "mutation":
             used = used[-1:]
-        best: tuple[int, int, bool, int] | None = None
+        best: tuple[int, int, bool, int, int] | None = None
         chosen = graphs[0]
         for index, graph in enumerate(graphs):
             trial = FetchGroup(graph)
@@ -122,7 +124,8 @@ class _Planner:
             fetches = reachable(added)
             # Fewest fetches; then the least selected through _entities (what @provides saves).
             moved = sum(len(g.selections.print()) for g in fetches if g.entity_type is not None)
-            cost = (len(fetches), moved, graph not in used, index)
+            size = sum(len(g.selections.print()) for g in fetches)
+            cost = (len(fetches), moved, graph not in used, size, index)
             if best is None or cost < best:
                 best, chosen = cost, graph
         return chosen

@@ -27,3 +27,20 @@ def test_a_shared_root_goes_where_provides_saves_a_fetch() -> None:
     plan = plan_text("reviews_shared", "{ topReview { author { name } } }")
     assert plan.count("Fetch(") == 1
     assert 'Fetch(service: "reviews")' in plan
+
+
+def test_between_equal_plans_the_subgraph_with_the_field_on_the_interface_wins() -> None:
+    """Found by the differential test: both subgraphs answer `media { animals { __typename } }`
+    in one fetch; the order of subgraphs picked shelves, which needs a fragment per
+    implementation (and, in the audit's suite, refuses). Apollo and Hive ask zoo, whose
+    interface has the field: the smaller selection wins the tie."""
+    plan = plan_text("media_provides", "{ media { id animals { __typename } } }")
+    assert plan == dedent(
+        """
+        QueryPlan {
+          Fetch(service: "zoo") {
+            { media { __typename id animals { __typename } } }
+          }
+        }
+        """
+    )
