@@ -54,10 +54,12 @@ class Answer:
 def judge(ours: Answer, apollo: Answer, hive: Answer) -> Verdict:
     """``unjudged`` unless Apollo and Hive agree; then whether ours says the same.
 
-    Both refusing the query (no data, an error without a path) is no consensus to follow:
-    the generator only makes valid queries, so that is both planners failing on it.
+    Both answering no data where one refused the query (an error without a path) is no
+    consensus to follow: the generator only makes valid queries, so that is both planners
+    failing on it ("This shouldn't have happened").
     """
-    if not (apollo.responded and hive.responded) or (apollo.refused and hive.refused):
+    refused = apollo.data is None and hive.data is None and (apollo.refused or hive.refused)
+    if not (apollo.responded and hive.responded) or refused:
         return "unjudged"
     if apollo.data != hive.data or apollo.has_errors != hive.has_errors:
         return "unjudged"

@@ -126,15 +126,20 @@ class ReferenceGateways:
     """Apollo Gateway and Hive Gateway in one Node process, asked over stdin/stdout."""
 
     def __init__(self, folder: Path, log: IO[str]) -> None:
-        self._process = subprocess.Popen(
+        self._folder = folder
+        self._log = log
+        self._next = 0
+        self._process = self._start()
+
+    def _start(self) -> subprocess.Popen[str]:
+        return subprocess.Popen(
             ["node", "gateways.mjs"],
-            cwd=folder,
+            cwd=self._folder,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=log,
+            stderr=self._log,
             text=True,
         )
-        self._next = 0
 
     def ask(
         self, gateway: str, supergraph: Path, query: str, variables: Mapping[str, Any]
@@ -149,11 +154,17 @@ class ReferenceGateways:
             "query": query,
             "variables": dict(variables),
         }
-        self._process.stdin.write(json.dumps(request) + "\n")
-        self._process.stdin.flush()
-        line = self._process.stdout.readline()
+        try:
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+            line = self._process.stdout.readline()
+        except BrokenPipeError:
+            line = ""
         if not line:
-            raise RuntimeError("the reference gateways' process ended")
+            # It died on this query (a gateway crashed the process): no answer, start anew.
+            self._process.wait()
+            self._process = self._start()
+            return None
         reply: dict[str, Any] = json.loads(line)
         body = reply.get("body")
         return body if isinstance(body, dict) else None

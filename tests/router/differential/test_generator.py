@@ -169,4 +169,5 @@ def test_no_answer_or_a_shared_refusal_is_no_consensus() -> None:
     ours = _answer({"a": 1})
     assert judge(ours, Answer.of(None), Answer.of(None)) == "unjudged"
     assert judge(ours, _answer(None, None), _answer(None, None)) == "unjudged"
+    assert judge(ours, _answer(None, None), _answer(None, ["a"])) == "unjudged"
     assert judge(ours, _answer(None, ["a"]), _answer(None, ["a"])) == "differ"

@@ -10,6 +10,11 @@ import { createGatewayRuntime } from "@graphql-hive/gateway";
 
 const loaded = { apollo: null, hive: null };
 
+// Hive Gateway throws from detached promises on some plans: log it, keep serving (the request
+// it belonged to ends with the timeout below).
+process.on("uncaughtException", (error) => console.error("uncaught:", error));
+process.on("unhandledRejection", (error) => console.error("unhandled:", error));
+
 async function apollo(path) {
   if (loaded.apollo?.path === path) return loaded.apollo.server;
   if (loaded.apollo) await loaded.apollo.server.stop();
