@@ -306,7 +306,8 @@ def _pick_required(obj: Mapping[str, Any], selections: tuple[Selection, ...]) ->
                 _required_object(v, selection.selections) if isinstance(v, dict) else v
                 for v in value
             ]
-        picked[selection.name] = value
+        # The same field may come from several joined field sets: merge, never overwrite.
+        deep_merge(picked, {selection.name: value})
     return picked
 
 

@@ -46,7 +46,11 @@ class FetchGroup:
     """One future fetch: a subgraph, where its result merges, and what it selects.
 
     ``requires`` is set on a fetch made for ``@requires`` fields: its representations carry
-    those fields, gathered by the groups in ``depends_on`` (besides the parent).
+    those fields, gathered by the groups in ``depends_on`` (besides the parent). All requiring
+    fields of one entity in one subgraph share a fetch whose representations carry every
+    field set (``requires`` joins them), as Apollo and Hive plan it: a subgraph may read one
+    field's requirement while resolving another (``country`` finding ``address.id`` there
+    because ``city`` required it).
     """
 
     graph: str
@@ -69,13 +73,37 @@ class FetchGroup:
         key: Key,
         requires: str | None = None,
     ) -> FetchGroup:
-        wanted = (graph, path, type_name, requires)
-        for existing in self.children:
-            if (existing.graph, existing.path, existing.entity_type, existing.requires) == wanted:
+        same = [
+            c for c in self.children if (c.graph, c.path, c.entity_type) == (graph, path, type_name)
+        ]
+        for existing in same:
+            if existing.requires == requires:
+                return existing
+        for existing in same:
+            if requires and existing.requires:
+                existing.requires = join_field_sets(existing.requires, requires)
                 return existing
         group = FetchGroup(graph, path, type_name, key, requires)
         self.children.append(group)
         return group
+
+    def carries(self, requires: str) -> bool:
+        """Whether this fetch's representations carry the ``requires`` field set."""
+        return self.requires is not None and requires in split_field_sets(self.requires)
+
+
+_FIELD_SET_SEPARATOR = " ,, "
+"""Joins the ``@requires`` field sets one fetch carries (never inside a field set: commas
+are insignificant in GraphQL, so the joined text still parses as one selection)."""
+
+
+def join_field_sets(joined: str, field_set: str) -> str:
+    parts = split_field_sets(joined)
+    return joined if field_set in parts else _FIELD_SET_SEPARATOR.join([*parts, field_set])
+
+
+def split_field_sets(joined: str) -> list[str]:
+    return joined.split(_FIELD_SET_SEPARATOR)
 
 
 class PlanNodeBuilder:

@@ -350,7 +350,7 @@ class _Planner:
             return True, provided[fld.name] or below
         if placement is not None and placement.requires:
             # Only a fetch whose representations carry the required fields can resolve it.
-            carried = group.entity_type == parent_type and group.requires == placement.requires
+            carried = group.entity_type == parent_type and group.carries(placement.requires)
             return carried, below
         if group.graph not in self.supergraph.field_graphs(parent_type, fld.name):
             return False, below
