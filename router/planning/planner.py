@@ -612,11 +612,10 @@ class _Planner:
     def _unambiguous_head(
         self, group: FetchGroup, parent_type: str, fld: Field, out: SelectionBuilder
     ) -> str:
-        """The field's text in the subgraph query, aliased when a sibling fragment has the same
-        response key with another type there (invalid GraphQL); renamed back on merge."""
+        """The field's text in the subgraph query, aliased when a field the subgraph merges
+        with it (``MergeScope``) has the same response key with another type there (invalid
+        GraphQL); renamed back on merge."""
         head = _head(fld)
-        if out.scope is None:
-            return head
         placement = self.supergraph.placement(parent_type, fld.name, group.graph)
         here = placement.type if placement and placement.type else None
         here = here or str(self._field_type(parent_type, fld.name))

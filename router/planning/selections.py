@@ -20,15 +20,29 @@ def response_key(head: str) -> str:
     return before_args.split(":", 1)[0].strip()
 
 
+class MergeScope:
+    """The fields a subgraph's validator merges (``OverlappingFieldsCanBeMerged``): those of
+    one selection set and of every fragment in it, and, one level down, the selections of all
+    the fields that share a response key there, whichever fragment holds them. Two fields
+    with one response key in one scope must have the same type in the subgraph."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, str] = {}
+        """Response key -> the field's type in this subgraph."""
+        self._below: dict[str, MergeScope] = {}
+
+    def below(self, key: str) -> MergeScope:
+        """The scope of the selections of the fields answering as ``key``."""
+        return self._below.setdefault(key, MergeScope())
+
+
 class SelectionBuilder:
     """A subgraph selection set under construction; identical selections merge."""
 
-    def __init__(self, scope: SelectionBuilder | None = None) -> None:
+    def __init__(self, scope: MergeScope | None = None) -> None:
         self._items: dict[str, SelectionBuilder | None] = {}
-        self.scope = scope
-        """For a fragment: the selection set holding it and its sibling fragments."""
-        self.types: dict[str, str] = {}
-        """Response key -> the field's type in this subgraph, across the sibling fragments."""
+        self.scope = scope or MergeScope()
+        """Shared with its fragments, and below with same-key fields of sibling fragments."""
 
     def leaf(self, head: str) -> None:
         key = response_key(head)
@@ -45,7 +59,10 @@ class SelectionBuilder:
     def branch(self, head: str) -> SelectionBuilder:
         child = self._items.get(head)
         if child is None:
-            child = SelectionBuilder(self if head.startswith("...") else None)
+            fragment = head.startswith("...")
+            child = SelectionBuilder(
+                self.scope if fragment else self.scope.below(response_key(head))
+            )
             self._items[head] = child
         return child
 

@@ -18,3 +18,20 @@ def test_below_a_shareable_field_only_union_members_common_to_its_subgraphs_are_
     assert "... on Quiz { score }" in plan_text(
         "unions", query.replace("wrapper", "lessonsWrapper") % "fromCourses"
     )
+
+
+def test_same_key_with_different_types_below_same_key_fields_of_sibling_fragments_is_aliased() -> (
+    None
+):
+    """Found by the differential test (class e): the subgraph merges the selections of both
+    `related` fields (same response key, sibling fragments), so `code` is ID! beside ID
+    there too, and unaliased the subgraph refuses the whole query."""
+    query = """{ materials {
+      ... on Video { related { ... on Video { code } } }
+      ... on Article { related { ... on Article { code } } }
+    } }"""
+    plan = plan_text("media", query)
+    assert "... on Video { related { __typename ... on Video { code } } }" in plan
+    assert (
+        "... on Article { related { __typename ... on Article { code__alias_0: code } } }" in plan
+    )
