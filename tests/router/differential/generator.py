@@ -137,6 +137,8 @@ class _Draft:
             possible = [t.name for t in self.schema.get_possible_types(type_)]
             for name in rng.sample(possible, min(len(possible), rng.randint(0, 2))):
                 items.append(self._fragment(name, depth))
+            if len(possible) > 1 and rng.random() < 0.25:
+                items += self._same_field_per_type(possible, depth)
         if isinstance(type_, GraphQLObjectType) and depth < self.g.max_depth:
             abstract = [i.name for i in type_.interfaces]
             abstract += [
@@ -150,6 +152,26 @@ class _Draft:
             items.append(_Item("__typename"))
         rng.shuffle(items)
         return [self._maybe_conditioned(item) for item in items]
+
+    def _same_field_per_type(self, possible: list[str], depth: int) -> list[_Item]:
+        """One field that several possible types have, in a fragment on each: what subgraphs
+        merge across fragments (and where their field types may differ)."""
+        objects = [
+            t for t in map(self.schema.get_type, possible) if isinstance(t, GraphQLObjectType)
+        ]
+        counts: dict[str, int] = {}
+        for type_ in objects:
+            for name in type_.fields:
+                counts[name] = counts.get(name, 0) + 1
+        shared = sorted(n for n, count in counts.items() if count > 1 and not n.startswith("_"))
+        if not shared:
+            return []
+        name = self.rng.choice(shared)
+        return [
+            _Item(f"... on {t.name}", f"{{ {self._field(t, name, depth)} }}")
+            for t in objects
+            if name in t.fields
+        ]
 
     def _fragment(self, type_name: str, depth: int) -> _Item:
         """An inline fragment or a named fragment spread on ``type_name``."""

@@ -171,3 +171,30 @@ def test_no_answer_or_a_shared_refusal_is_no_consensus() -> None:
     assert judge(ours, _answer(None, None), _answer(None, None)) == "unjudged"
     assert judge(ours, _answer(None, None), _answer(None, ["a"])) == "unjudged"
     assert judge(ours, _answer(None, ["a"]), _answer(None, ["a"])) == "differ"
+
+
+def test_some_queries_ask_one_field_in_a_fragment_per_possible_type(
+    generated: list[tuple[str, dict[str, object]]],
+) -> None:
+    """What subgraphs merge across fragments, where their field types may differ."""
+    from graphql import InlineFragmentNode, SelectionSetNode, visit
+    from graphql.language import Visitor
+
+    found: list[str] = []
+
+    class Find(Visitor):
+        def enter_selection_set(self, node: SelectionSetNode, *_: object) -> None:
+            seen: dict[str, set[str]] = {}
+            for selection in node.selections:
+                if isinstance(selection, InlineFragmentNode) and selection.type_condition:
+                    for inner in selection.selection_set.selections:
+                        name = getattr(inner, "name", None)
+                        if name is not None:
+                            seen.setdefault(name.value, set()).add(
+                                selection.type_condition.name.value
+                            )
+            found.extend(name for name, types in seen.items() if len(types) > 1)
+
+    for query, _ in generated:
+        visit(parse(query), Find())
+    assert {"id", "name"} & set(found)
