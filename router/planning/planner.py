@@ -157,14 +157,25 @@ class _Planner:
         abstract = self._is_abstract(parent_type)
         if abstract:
             out.leaf("__typename")
+        vacuous: _NoObjectHasIt | None = None
+        planned = False
         for selection in selections:
             match selection:
                 case Field():
-                    self._plan_field(group, parent_type, selection, out, path, provided)
+                    try:
+                        self._plan_field(group, parent_type, selection, out, path, provided)
+                    except _NoObjectHasIt as exc:
+                        vacuous = vacuous or exc
+                        continue
                 case InlineFragment(type_condition=condition, selections=inner):
                     self._plan_fragment(
                         group, parent_type, condition, inner, out, path, provided, abstract
                     )
+            planned = True
+        if vacuous is not None and not planned:
+            # Nothing else asked here: a query that can only be answered null is refused,
+            # as Hive does (Apollo answers null without asking).
+            raise vacuous
 
     def _plan_fragment(
         self,
@@ -375,10 +386,17 @@ class _Planner:
     ) -> None:
         """An interface field this subgraph cannot resolve: ask per implementation.
 
-        With no implementation here, no object this subgraph returns can have the field:
-        nothing to fetch (the ``__typename`` already selected tells the shaper what came back),
-        and whatever the subgraph answers, with its errors, is still the client's answer."""
-        for type_name in self._possible_types_in(parent_type, group.graph):
+        With no implementation here, no object this subgraph returns can have the field: it
+        needs no fetch, and the other fields asked beside it still go to the subgraph, whose
+        answer (with its errors) is the client's, as Apollo and Hive answer it."""
+        implementations = self._possible_types_in(parent_type, group.graph)
+        if not implementations:
+            raise _NoObjectHasIt(
+                f"cannot plan {parent_type}.{fld.name}: subgraph "
+                f"{self.supergraph.graph_name(group.graph)} returns no implementation of "
+                f"{parent_type} and no subgraph resolves it through a @key"
+            )
+        for type_name in implementations:
             inner = out.branch(f"... on {type_name}")
             self._plan_field(group, type_name, fld, inner, path, provided)
 
@@ -618,7 +636,7 @@ class _Planner:
         head = _head(fld)
         placement = self.supergraph.placement(parent_type, fld.name, group.graph)
         here = placement.type if placement and placement.type else None
-        here = here or str(self._field_type(parent_type, fld.name))
+        here = self._shape(here or str(self._field_type(parent_type, fld.name)))
         seen = out.scope.types.setdefault(fld.response_key, here)
         if seen == here:
             return head
@@ -626,6 +644,12 @@ class _Planner:
         alias = f"{fld.response_key}__alias_{self._alias_count - 1}"
         group.renames[alias] = fld.response_key
         return f"{alias}: {fld.name}{fld.arguments}{_directives(fld)}"
+
+    def _shape(self, type_text: str) -> str:
+        """What must agree between merged fields (GraphQL's ``SameResponseShape``): list and
+        non-null wrappers and leaf types; any two object or abstract types are compatible."""
+        named = type_text.strip("[]!")
+        return type_text.replace(named, "{}") if self._is_composite(named) else type_text
 
     def _local_type(self, parent_type: str, field_name: str, graph: str) -> str | None:
         """The named type of a field in ``graph`` when ``@join__field(type:)`` says it differs."""
@@ -639,6 +663,10 @@ class _Planner:
         return info is None or not info.placements or graph in info.graphs
 
     # -- plan nodes ---------------------------------------------------------------------
+
+
+class _NoObjectHasIt(PlanningError):
+    """An interface field that no object the subgraph returns can have."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from router.errors import PlanningError
 from tests.router.planning.harness import dedent, plan_text
 
 
@@ -74,7 +77,8 @@ def test_a_field_no_object_of_the_interface_can_have_is_not_refused() -> None:
     """Found by the differential test (class d): no object implements ``Node`` in catalog, so
     ``note`` (from an @interfaceObject nobody can be asked for) can never be part of the
     answer. Planning refused the whole query; Apollo and Hive send the rest and answer what
-    catalog says (null with its error), and ``shelf`` beside it."""
+    catalog says (null with its error), and ``shelf`` beside it. Asked alone, it can only be
+    null: refused, as Hive (and the audit) expect."""
     assert plan_text("empty_interface", "{ node { id note } shelf { name } }") == dedent(
         """
         QueryPlan {
@@ -84,3 +88,5 @@ def test_a_field_no_object_of_the_interface_can_have_is_not_refused() -> None:
         }
         """
     )
+    with pytest.raises(PlanningError, match="returns no implementation of Node"):
+        plan_text("empty_interface", "{ node { note } shelf { name } }")
