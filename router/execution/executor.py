@@ -359,7 +359,11 @@ def _renamed(value: Any, renames: Mapping[str, str]) -> Any:
     if not renames:
         return value
     if isinstance(value, dict):
-        return {renames.get(k, k): _renamed(v, renames) for k, v in value.items()}
+        renamed: dict[str, Any] = {}
+        for key, item in value.items():
+            # An alias and its response key may both be here (fragments on one object).
+            deep_merge(renamed, {renames.get(key, key): _renamed(item, renames)})
+        return renamed
     if isinstance(value, list):
         return [_renamed(item, renames) for item in value]
     return value

@@ -35,3 +35,10 @@ def test_same_key_with_different_types_below_same_key_fields_of_sibling_fragment
     assert (
         "... on Article { related { __typename ... on Article { code__alias_0: code } } }" in plan
     )
+
+
+def test_fields_of_different_object_types_under_one_key_merge_without_an_alias() -> None:
+    """Two object (or abstract) types never conflict in a subgraph's validation; an alias
+    there split one object's data in two (the audit's circular-reference-interface)."""
+    plan = plan_text("media", "{ materials { similar { id } ... on Video { similar { title } } } }")
+    assert "__alias" not in plan
