@@ -80,7 +80,7 @@ class FetchGroup:
             if existing.requires == requires:
                 return existing
         for existing in same:
-            if requires and existing.requires:
+            if requires and existing.requires and _joinable(existing.requires, requires):
                 existing.requires = join_field_sets(existing.requires, requires)
                 return existing
         group = FetchGroup(graph, path, type_name, key, requires)
@@ -104,6 +104,12 @@ def join_field_sets(joined: str, field_set: str) -> str:
 
 def split_field_sets(joined: str) -> list[str]:
     return joined.split(_FIELD_SET_SEPARATOR)
+
+
+def _joinable(joined: str, field_set: str) -> bool:
+    """Field sets with arguments stay apart: a representation holds each field once, by its
+    name, so ``price(currency: "USD")`` and ``price(currency: "EUR")`` need two fetches."""
+    return "(" not in joined and "(" not in field_set
 
 
 class PlanNodeBuilder:

@@ -81,3 +81,11 @@ async def test_the_joined_representation_merges_the_required_objects() -> None:
     assert result.data == {"person": {"city": "h1-city", "country": "h1-country"}}
     representation = transport.sent[-1][1]["variables"]["representations"][0]
     assert representation["address"] == {"__typename": "Home", "id": "h1"}
+
+
+def test_requirements_with_conflicting_arguments_keep_their_own_fetches() -> None:
+    """A representation holds a field once, by name: `rank(scale: 10)` and `rank(scale: 100)`
+    cannot share one (the audit's requires-with-argument-conflict)."""
+    plan = plan_text("requires_interface", "{ person { top elite } }")
+    assert "{ ... on Person { id rank(scale: 10) } } =>" in plan
+    assert "{ ... on Person { id rank(scale: 100) } } =>" in plan
