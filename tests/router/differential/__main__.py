@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.router.differential.runner import (
+    REPO,
     ReferenceGateways,
     SuiteResult,
     audit_server,
@@ -37,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         default=cache_dir() / "differences.jsonl",
         help="where each differing query and both answers are written (JSON lines)",
     )
+    parser.add_argument(
+        "--router-source",
+        type=Path,
+        default=REPO,
+        help="the checkout whose router is tested (default: this one), to compare branches",
+    )
     args = parser.parse_args(argv)
     folder = install_gateways()
     results: list[SuiteResult] = []
@@ -50,7 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for suite in args.suite or suites():
                 result = run_suite(
-                    suite, args.queries, args.seed, gateways, Path(work), differences
+                    suite,
+                    args.queries,
+                    args.seed,
+                    gateways,
+                    Path(work),
+                    differences,
+                    args.router_source,
                 )
                 results.append(result)
                 print(_line(result), flush=True)

@@ -111,13 +111,14 @@ def audit_server(git_dir: Path | None) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def our_router(supergraph: Path) -> Iterator[str]:
-    """Our router from the CLI, on a free port, serving ``supergraph``."""
+def our_router(supergraph: Path, source: Path = REPO) -> Iterator[str]:
+    """Our router from the CLI, on a free port, serving ``supergraph``; ``source`` is the
+    checkout whose router runs (another branch's, to compare before and after)."""
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(source)}
     command = [sys.executable, "-m", "supergraph.cli", "router"]
     command += ["--supergraph", str(supergraph), "--port", str(port)]
-    with _process(command, REPO, env, "router") as process:
+    with _process(command, source, env, "router") as process:
         _wait(f"http://127.0.0.1:{port}/health", process, 60)
         yield f"http://127.0.0.1:{port}/graphql"
 
@@ -208,6 +209,7 @@ def run_suite(
     gateways: ReferenceGateways,
     work: Path,
     differences: IO[str],
+    router_source: Path = REPO,
 ) -> SuiteResult:
     result = SuiteResult(suite)
     supergraph = work / f"{suite}.graphql"
@@ -216,7 +218,7 @@ def run_suite(
         tests = client.get(f"{AUDIT_URL}/{suite}/tests").json()
         schema = load_supergraph(str(supergraph)).api_schema
         generator = QueryGenerator(schema, argument_hints(schema, [t["query"] for t in tests]))
-        with our_router(supergraph) as url:
+        with our_router(supergraph, router_source) as url:
             for index in range(queries):
                 try:
                     generated = generator.generate(query_seed(seed, suite, index))
