@@ -71,6 +71,17 @@ class RequestError(RouterError):
         self.headers: Mapping[str, str] = headers or {}
         """HTTP headers the refusal needs (``Allow``, ``Retry-After``)."""
 
+    def again(self) -> RequestError:
+        """A new instance with the same content, to raise a cached refusal: raising one
+        instance repeatedly would keep each raise's traceback (and the request it holds)."""
+        return RequestError(
+            self.message,
+            self.code,
+            status=self.status,
+            locations=self.locations,
+            headers=self.headers,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message}
         if self.locations:

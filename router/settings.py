@@ -36,7 +36,7 @@ class RouterSettings(BaseSettings):
     subgraph_timeout_seconds: float = 30.0
     max_request_bytes: int = 2_000_000
     max_get_query_bytes: int = 32_768
-    parser_max_tokens: int = 15_000
+    parser_max_tokens: int = 5_000
     parser_max_recursion: int = 100
     max_depth: int = 50
     max_height: int = 200

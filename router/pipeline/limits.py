@@ -141,7 +141,7 @@ class OperationLimitsStage:
             verdict = await self.offload.run(len(ctx.query), self._verdict, ctx)
             self.cache.put(key, verdict, weight=len(ctx.query) + 64)
         if isinstance(verdict, RequestError):
-            raise verdict
+            raise verdict.again()
 
     def _verdict(self, ctx: RequestContext) -> RequestError | bool:
         measured = measure(

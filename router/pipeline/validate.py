@@ -44,7 +44,7 @@ class ValidateStage:
             verdict = await self.offload.run(len(ctx.query), self._verdict, document)
             self.cache.put(ctx.query, verdict, weight=len(ctx.query) + 64)
         if isinstance(verdict, RequestError):
-            raise verdict
+            raise verdict.again()
 
     def _verdict(self, document: DocumentNode) -> RequestError | bool:
         try:

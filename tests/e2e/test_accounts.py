@@ -11,7 +11,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.e2e.conftest import Platform
+from tests.harness.platform import Platform
 
 pytestmark = pytest.mark.e2e
 
