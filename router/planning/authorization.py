@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     GraphQLInterfaceType,
@@ -109,7 +109,8 @@ def authorize(
     if selections is operation.selections:
         return Authorized(operation)
     return Authorized(
-        replace(operation, selections=selections or (_TYPENAME,)), tuple(walk.denials)
+        replace(operation, selections=selections or (_TYPENAME,)),
+        tuple(dict.fromkeys(walk.denials)),
     )
 
 
@@ -127,6 +128,15 @@ def required_policies(model: AccessModel, operation: Operation) -> frozenset[str
     return frozenset(walk.policies)
 
 
+@dataclass(frozen=True, slots=True)
+class _Done:
+    selections: tuple[Selection, ...]
+    """Held so its ``id`` cannot be reused while the walk runs."""
+    kept: tuple[Selection, ...]
+    denials: tuple[Denial, ...]
+    """Relative to where the selections were first met."""
+
+
 class _Walk:
     """One pass over an operation: filter it for ``caller``, or (no caller) collect policies."""
 
@@ -136,6 +146,11 @@ class _Walk:
         self.caller = caller
         self.denials: list[Denial] = []
         self.policies: set[str] = set()
+        self._done: dict[tuple[str, int], _Done] = {}
+        """Selections already walked on a type. Normalization shares one tuple between every
+        spread of a fragment, so each is filtered once, however often it is spread; only
+        its denials are repeated, under each spread's path (as Apollo records a fragment's
+        errors "at the point of application")."""
 
     def allowed(self, requirement: Requirement) -> bool:
         if self.caller is None:
@@ -147,6 +162,21 @@ class _Walk:
         self, parent: _Composite, selections: tuple[Selection, ...], path: tuple[str, ...]
     ) -> tuple[Selection, ...]:
         """The selections kept; the very same tuple when nothing was removed."""
+        done = self._done.get((parent.name, id(selections)))
+        if done is not None:
+            self.denials.extend(Denial((*path, *d.path), d.emptied) for d in done.denials)
+            return done.kept
+        start = len(self.denials)
+        kept = self._walk(parent, selections, path)
+        relative = tuple(
+            dict.fromkeys(Denial(d.path[len(path) :], d.emptied) for d in self.denials[start:])
+        )
+        self._done[parent.name, id(selections)] = _Done(selections, kept, relative)
+        return kept
+
+    def _walk(
+        self, parent: _Composite, selections: tuple[Selection, ...], path: tuple[str, ...]
+    ) -> tuple[Selection, ...]:
         kept: list[Selection] = []
         changed = False
         for selection in selections:
@@ -283,9 +313,36 @@ def apply_denials(
     return None if isinstance(result, _Invalid) else result
 
 
+class _Entry(NamedTuple):
+    """One response key of a selection set on one type, worked out once per call."""
+
+    key: str
+    name: str
+    type: GraphQLOutputType | None
+    selections: tuple[Selection, ...]
+
+
 class _Rebuild:
     def __init__(self, schema: GraphQLSchema) -> None:
         self.schema = schema
+        self._entries: dict[tuple[str, int], tuple[tuple[Selection, ...], list[_Entry]]] = {}
+
+    def entries(
+        self, type_: GraphQLObjectType | GraphQLInterfaceType, selections: tuple[Selection, ...]
+    ) -> list[_Entry]:
+        """Fields by response key (merged selections), computed once per list, not per item."""
+        cached = self._entries.get((type_.name, id(selections)))
+        if cached is not None:
+            return cached[1]
+        entries = []
+        for key, fields in _collect_fields(self.schema, type_, selections).items():
+            definition = type_.fields.get(fields[0].name)
+            inner = tuple(s for f in fields for s in f.selections)
+            entries.append(
+                _Entry(key, fields[0].name, definition.type if definition else None, inner)
+            )
+        self._entries[type_.name, id(selections)] = (selections, entries)
+        return entries
 
     def object(
         self,
@@ -296,24 +353,21 @@ class _Rebuild:
     ) -> dict[str, Any] | _Invalid:
         runtime = self._runtime_type(type_, value)
         if runtime is None:
-            return dict(value)
+            return {k: v for k, v in value.items() if k != TYPENAME_KEY}
         result: dict[str, Any] = {}
-        for key, fields in _collect_fields(self.schema, runtime, selections).items():
-            first = fields[0]
+        for key, name, field_type, inner in self.entries(runtime, selections):
             sub = trie.get(key)
-            definition = runtime.fields.get(first.name)
             if key in value:
-                if not sub or definition is None:
+                if not sub or field_type is None:
                     result[key] = value[key]
                     continue
-                inner = tuple(s for f in fields for s in f.selections)
-                completed = self.value(definition.type, inner, value[key], sub)
+                completed = self.value(field_type, inner, value[key], sub)
                 if isinstance(completed, _Invalid):
                     return _INVALID
                 result[key] = completed
-            elif first.name == "__typename":
+            elif name == "__typename":
                 result[key] = runtime.name
-            elif definition is not None and isinstance(definition.type, GraphQLNonNull):
+            elif isinstance(field_type, GraphQLNonNull):
                 return _INVALID
             else:
                 result[key] = None
@@ -359,16 +413,22 @@ def _collect_fields(
     type_: GraphQLObjectType | GraphQLInterfaceType,
     selections: tuple[Selection, ...],
 ) -> dict[str, list[Field]]:
-    """Fields by response key, in order, through the fragments that apply to ``type_``."""
+    """Fields by response key, in order, through the fragments that apply to ``type_``.
+
+    A fragment's selections spread twice are one shared tuple: walked once, they give the
+    same fields, so a fragment spreading another twice per level stays linear here."""
     fields: dict[str, list[Field]] = {}
+    walked: set[int] = set()
 
     def walk(items: tuple[Selection, ...]) -> None:
+        walked.add(id(items))
         for selection in items:
             match selection:
                 case Field(response_key=key):
                     fields.setdefault(key, []).append(selection)
                 case InlineFragment(type_condition=condition, selections=inner):
-                    if condition is None or _applies(schema, condition, type_):
+                    applies = condition is None or _applies(schema, condition, type_)
+                    if applies and id(inner) not in walked:
                         walk(inner)
 
     walk(selections)

@@ -388,3 +388,40 @@ def test_a_supergraph_without_the_directives_costs_nothing() -> None:
     query = operation("{ me { id } }")
     assert authorize(model, supergraph.api_schema, query, ANONYMOUS).operation is query
     assert required_policies(model, query) == frozenset()
+
+
+# -- fragments ------------------------------------------------------------------------------
+
+
+def test_a_fragment_spread_twice_reports_its_removals_under_each_spread() -> None:
+    query = """
+        { user(id: 1) { ...F } other: user(id: 2) { ...F } }
+        fragment F on User { name email }
+    """
+    assert error_paths(run(query, ANONYMOUS)) == [
+        ["user", "... on User", "email"],
+        ["other", "... on User", "email"],
+    ]
+
+
+def bomb(depth: int) -> str:
+    """Each fragment spreads the next twice: 2**depth expanded copies of the last one."""
+    fragments = [
+        f"fragment F{i} on User {{ name ...F{i + 1} ...F{i + 1} }}" for i in range(depth - 1)
+    ]
+    fragments.append(f"fragment F{depth - 1} on User {{ name email }}")
+    return "{ user(id: 1) { ...F0 } }\n" + "\n".join(fragments)
+
+
+def test_shared_fragments_are_filtered_once_not_once_per_expanded_copy() -> None:
+    # 2**40 expanded copies: only a walk over the shared tuples finishes.
+    query = operation(bomb(40))
+    supergraph, model = access()
+    admin = Caller(True, frozenset({"admin"}))
+    assert authorize(model, supergraph.api_schema, query, admin).operation is query
+    anonymous = authorize(model, supergraph.api_schema, query, ANONYMOUS)
+    assert error_paths(anonymous) == [["user", *["... on User"] * 40, "email"]]
+    assert apply_denials(
+        {"user": {"name": "Ada"}}, query, supergraph.api_schema, anonymous.denials
+    ) == {"user": {"name": "Ada", "email": None}}
+    assert required_policies(model, query) == frozenset()
