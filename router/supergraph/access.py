@@ -33,6 +33,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from router.errors import SupergraphError
 from router.supergraph.model import Supergraph
 from router.supergraph.parse import link_imports
 
@@ -45,6 +46,9 @@ _SPECS = {
     "policy": "policy",
 }
 """Spec name in the ``@link`` URL -> the directive it defines (same name: ``@<prefix>``)."""
+_APOLLO_SPECS = "https://specs.apollo.dev"
+_SUPPORTED_VERSIONS = frozenset({"v0.1"})
+"""The versions Apollo Router supports too (``>=0.1.0, <=0.1.0``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +218,10 @@ class DirectiveNames:
 
 
 def directive_names(schema: GraphQLSchema) -> DirectiveNames:
-    """Resolve each directive's local name from the schema's ``@link``s."""
+    """Resolve each directive's local name from the schema's ``@link``s.
+
+    Raise ``SupergraphError`` for a version of the specs we do not know: serving it would
+    leave its fields open."""
     found: dict[str, str] = {}
     nodes = [schema.ast_node, *schema.extension_ast_nodes]
     for node in nodes:
@@ -225,10 +232,14 @@ def directive_names(schema: GraphQLSchema) -> DirectiveNames:
             url, alias = args.get("url"), args.get("as")
             if not isinstance(url, StringValueNode):
                 continue
-            spec = url.value.rstrip("/").rsplit("/", 2)[-2]
+            head, _, version = url.value.rstrip("/").rpartition("/")
+            base, _, spec = head.rpartition("/")
             directive_name = _SPECS.get(spec)
-            if directive_name is None:
+            if directive_name is None or base != _APOLLO_SPECS:
                 continue
+            if version not in _SUPPORTED_VERSIONS:
+                # A SECURITY feature we cannot read must not be served unenforced (link spec).
+                raise SupergraphError(f"unsupported {spec} spec version {version}")
             imports = dict(link_imports(args.get("import")))
             if directive_name in imports:
                 found[spec] = imports[directive_name]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from graphql import parse
 
+from router.errors import SupergraphError
 from router.execution.response import ResponseShaper
 from router.planning.authorization import (
     TYPENAME_KEY,
@@ -425,3 +426,9 @@ def test_shared_fragments_are_filtered_once_not_once_per_expanded_copy() -> None
         {"user": {"name": "Ada"}}, query, supergraph.api_schema, anonymous.denials
     ) == {"user": {"name": "Ada", "email": None}}
     assert required_policies(model, query) == frozenset()
+
+
+def test_an_unknown_version_of_a_spec_is_refused_rather_than_served_open() -> None:
+    sdl = INTERFACES.replace("authenticated/v0.1", "authenticated/v0.2")
+    with pytest.raises(SupergraphError, match=r"unsupported authenticated spec version v0\.2"):
+        build_access_model(parse_supergraph(sdl))
