@@ -62,7 +62,6 @@ TYPENAME_KEY = "__authz_typename"
 was removed: ``apply_denials`` needs the runtime type there and drops the key afterwards."""
 
 _TYPENAME = Field(TYPENAME_KEY, "__typename")
-_ROOT_INTROSPECTION = frozenset({"__schema", "__type"})
 
 _Composite = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
 

@@ -60,9 +60,6 @@ class Caller:
     policies: frozenset[str] = frozenset()
 
 
-ANONYMOUS_CALLER = Caller()
-
-
 @dataclass(frozen=True, slots=True)
 class Requirement:
     """Everything one element asks of a caller; all parts must hold (empty: nothing asked)."""
@@ -109,7 +106,7 @@ def _holds(required: tuple[Alternatives, ...], held: frozenset[str]) -> bool:
     return all(not alts or any(s <= held for s in alts) for alts in required)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AccessModel:
     """What each field and type of one supergraph requires; built once, read per request.
 
@@ -126,7 +123,8 @@ class AccessModel:
     types: Mapping[str, Requirement] = field(default_factory=dict)
     implementations: Mapping[str, Requirement] = field(default_factory=dict)
     schema: GraphQLSchema | None = None
-    """The supergraph schema the model was read from (to walk operations without another)."""
+    """The supergraph schema the model was read from (to walk operations without another).
+    Compared and hashed by identity (``eq=False``): one model per loaded supergraph."""
 
     def __bool__(self) -> bool:
         """Whether the supergraph uses any of the directives at all (else nothing to do)."""
