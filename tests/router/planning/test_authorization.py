@@ -432,3 +432,11 @@ def test_an_unknown_version_of_a_spec_is_refused_rather_than_served_open() -> No
     sdl = INTERFACES.replace("authenticated/v0.1", "authenticated/v0.2")
     with pytest.raises(SupergraphError, match=r"unsupported authenticated spec version v0\.2"):
         build_access_model(parse_supergraph(sdl))
+
+
+def test_data_nulled_by_other_errors_stays_null() -> None:
+    supergraph, _ = access()
+    query = "{ user(id: 1) { name email } }"
+    denials = run(query, ANONYMOUS).denials
+    assert apply_denials(None, operation(query), supergraph.api_schema, denials) is None
+    assert respond(query, ANONYMOUS, {"user": None}) == {"user": None}
