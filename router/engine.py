@@ -23,6 +23,7 @@ from router.errors import (
 )
 from router.execution.executor import PlanExecutor
 from router.pipeline import run_pipeline
+from router.pipeline.authorize import AuthorizeStage
 from router.pipeline.context import GraphQLRequest, GraphQLResponse, RequestContext, Stage
 from router.pipeline.execute import ExecuteStage
 from router.pipeline.limits import OperationLimits, OperationLimitsStage
@@ -39,6 +40,7 @@ from router.planning.operation import normalize, select_operation
 from router.planning.plan import QueryPlan
 from router.planning.planner import build_query_plan
 from router.planning.printer import print_plan
+from router.supergraph.access import build_access_model
 from router.supergraph.model import Supergraph
 from router.transports.subgraph import SubgraphTransport
 
@@ -134,7 +136,7 @@ def build_stages(
 ) -> list[Stage]:
     """The pipeline, in the order a request flows through it."""
     api = supergraph.api_schema
-    documents = config.document_cache_bytes
+    documents, plans = config.document_cache_bytes, config.plan_cache_bytes
     limits = config.operation
     return [
         ParseStage(config.parser, offload, documents),
@@ -142,10 +144,9 @@ def build_stages(
         OperationLimitsStage(limits, offload, documents // 8),
         ValidateStage(api, offload, documents // 8, introspection=config.introspection),
         VariablesStage(api),
-        NormalizeStage(
-            config.plan_cache_bytes // 2, max_selections=config.operation.max_selections
-        ),
-        PlanStage(supergraph, offload, config.plan_cache_bytes),
+        NormalizeStage(plans // 2, max_selections=limits.max_selections),
+        AuthorizeStage(build_access_model(supergraph), api, plans // 4),
+        PlanStage(supergraph, offload, plans),
         ExecuteStage(api, executor),
         ShapeStage(api),
     ]

@@ -7,9 +7,10 @@
     validate     against the API schema (introspection off in production)
     variables    coercion
     normalize    fragments inlined once, @skip/@include decided
+    authorize    @authenticated / @requiresScopes / @policy: denied fields taken out
     plan         query plan, cached by the normalized operation
     execute      subgraph fetches, introspection answered locally
-    shape        null propagation, response body
+    shape        null propagation, denied fields answered null, response body
 
 ``router.engine`` writes the list down; each stage is a callable on a ``RequestContext``
 (``context.py``) and is tested in process with an in-memory subgraph transport.

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from graphql import DocumentNode, OperationDefinitionNode
 
 from router.edge.internal_claims import ANONYMOUS, Claims
+from router.planning.authorization import Authorized
 from router.planning.operation import Operation
 from router.planning.plan import QueryPlan
 
@@ -63,6 +64,10 @@ class RequestContext:
     """Coerced variable values (variables stage)."""
     operation: Operation | None = None
     """The normalized operation (normalize stage); the planner's input."""
+    requested_operation: Operation | None = None
+    """The client's operation when authorization took fields out of ``operation``."""
+    denials: Authorized | None = None
+    """What authorization took out, to answer as nulls with errors (shape stage)."""
     plan: QueryPlan | None = None
     data: dict[str, Any] = field(default_factory=dict)
     """Merged subgraph data (execute stage), shaped in place by the shape stage."""

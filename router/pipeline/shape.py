@@ -12,6 +12,7 @@ from graphql import GraphQLSchema
 
 from router.execution.response import ResponseShaper, SelectionPlans
 from router.pipeline.context import GraphQLResponse, RequestContext
+from router.planning.authorization import apply_denials
 from router.planning.printer import print_plan
 
 
@@ -23,6 +24,9 @@ class ShapeStage:
     async def __call__(self, ctx: RequestContext) -> None:
         shaper = ResponseShaper(self.schema, ctx.errors, self.selection_plans)
         data = shaper.shape(ctx.require_operation(), ctx.data)
+        if ctx.denials is not None and ctx.requested_operation is not None:
+            data = apply_denials(data, ctx.requested_operation, self.schema, ctx.denials.denials)
+            ctx.errors.extend(ctx.denials.errors)
         body: dict[str, Any] = {}
         if ctx.errors:
             body["errors"] = ctx.errors

@@ -72,7 +72,18 @@ def test_sign_up_login_and_me_spans_both_subgraphs_with_one_request_each(
 
 
 def test_anonymous_me_is_null(platform: Platform) -> None:
-    assert gql(platform, ME).json() == {"data": {"me": None}}
+    """``me`` is null for anonymous callers; ``profile`` is @authenticated, so the router takes
+    it out before planning and says so, as Apollo Router does (statically, whatever ``me`` is)."""
+    assert gql(platform, ME).json() == {
+        "errors": [
+            {
+                "message": "Unauthorized field or type",
+                "path": ["me", "profile"],
+                "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+            }
+        ],
+        "data": {"me": None},
+    }
 
 
 def test_refresh_rotates_and_a_reused_token_is_refused(platform: Platform) -> None:
@@ -113,7 +124,8 @@ def test_profile_updates_only_for_the_caller(platform: Platform) -> None:
     assert codes(other) == ["FORBIDDEN"]
     assert other.json()["data"] is None
     anonymous = gql(platform, update, {"input": {"displayName": "x"}})
-    assert codes(anonymous) == ["UNAUTHENTICATED"]
+    assert codes(anonymous) == ["UNAUTHORIZED_FIELD_OR_TYPE"]  # refused at the router
+    assert anonymous.json()["data"] is None
     me = gql(platform, ME, token=alice["accessToken"]).json()["data"]["me"]
     assert me["profile"]["displayName"] == "Alice"
 
