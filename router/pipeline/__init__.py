@@ -1,0 +1,1 @@
+"""The request pipeline, one module per stage in the order a request flows."""
