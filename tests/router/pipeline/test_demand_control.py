@@ -1,7 +1,8 @@
 """Demand control: static costs worked out by hand on fixture supergraphs, the modes, and
 linearity on a fragment bomb.
 
-Fixtures: ``library.graphql`` (beside this file, composed from ``library.subgraph.graphql``)
+Fixtures: ``library.graphql`` and ``feed.graphql`` (beside this file, composed from their
+``.subgraph.graphql``)
 and the composition fixtures ``cost_list_size`` and ``cost_mixed_versions``. Default list
 size 10 unless a test says otherwise. Objects cost 1, scalars 0, unless ``@cost`` says.
 """
@@ -41,6 +42,7 @@ def load(path: Path, *replacements: tuple[str, str]) -> tuple[Supergraph, CostMo
 
 
 LIBRARY = load(HERE / "fixtures" / "library.graphql")
+FEED = load(HERE / "fixtures" / "feed.graphql")
 CATALOG = load(SCHEMA_FIXTURES / "cost_list_size" / "supergraph.graphql")
 INVENTORY = load(SCHEMA_FIXTURES / "cost_mixed_versions" / "supergraph.graphql")
 
@@ -146,6 +148,12 @@ def test_sized_fields_take_the_size_of_the_slicing_argument() -> None:
     # no limit and no assumedSize: items take the default list size, 1 + 10 x 3 = 31
     assert cost(CATALOG, "{ search { items { id } } }") == 31
     assert cost(CATALOG, "{ search { items { id } } }", list_size=2) == 1 + 2 * 3
+
+
+def test_sized_fields_reach_through_a_nested_path() -> None:
+    # feed(first: 3) @listSize(sizedFields: ["page { posts }"]): Feed 1
+    #   + page: Page 1 + posts sized 3 x Post 1 + more (not sized) 10 x 1 = 14  -> 15
+    assert cost(FEED, "{ feed(first: 3) { page { posts { id } more { id } } } }") == 15
 
 
 def test_nested_lists_multiply() -> None:
