@@ -342,8 +342,35 @@ class _Estimator:
         if root is None:
             raise CostEstimationError(f"The schema has no {operation.operation.value} type.")
         cost = MUTATION_COST if operation.operation is OperationType.MUTATION else 0
+        for fragment in self.dependencies_first():
+            condition = self.schema.get_type(fragment.type_condition.name.value)
+            if condition is not None:
+                self.fragment(fragment, condition, _NO_SIZING)
         profile = self.selection_set(operation.selection_set, root, _NO_SIZING)
         return cost + self.total(profile, root)
+
+    def dependencies_first(self) -> list[FragmentDefinitionNode]:
+        """Fragments ordered so each comes after those it spreads: costing them in this order
+        keeps the recursion as deep as one fragment, not as the longest chain of spreads."""
+        spreads = {name: _spread_names(f.selection_set) for name, f in self.fragments.items()}
+        order: list[FragmentDefinitionNode] = []
+        state: dict[str, bool] = {}  # False: being visited, True: done
+        for start in self.fragments:
+            if start in state:
+                continue
+            state[start] = False
+            stack = [(start, iter(spreads[start]))]
+            while stack:
+                name, pending = stack[-1]
+                child = next((c for c in pending if c in spreads and c not in state), None)
+                if child is None:
+                    stack.pop()
+                    state[name] = True
+                    order.append(self.fragments[name])
+                else:
+                    state[child] = False
+                    stack.append((child, iter(spreads[child])))
+        return order
 
     # selections
 
@@ -571,6 +598,19 @@ class _Estimator:
             cost = 0 if weight is None else weight
             return cost + sum(self.argument(item, type_, weight) for item in value.values)
         return 0 if weight is None else weight
+
+
+def _spread_names(selection_set: SelectionSetNode) -> list[str]:
+    """Names of the fragments spread anywhere inside ``selection_set`` (iteratively)."""
+    names: list[str] = []
+    pending = [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                names.append(selection.name.value)
+            elif isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set:
+                pending.append(selection.selection_set)
+    return names
 
 
 @dataclass(frozen=True, slots=True)

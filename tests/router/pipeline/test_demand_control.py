@@ -2,9 +2,9 @@
 linearity on a fragment bomb.
 
 Fixtures: ``library.graphql`` and ``feed.graphql`` (beside this file, composed from their
-``.subgraph.graphql``)
-and the composition fixtures ``cost_list_size`` and ``cost_mixed_versions``. Default list
-size 10 unless a test says otherwise. Objects cost 1, scalars 0, unless ``@cost`` says.
+``.subgraph.graphql``) and the composition fixtures ``cost_list_size`` and
+``cost_mixed_versions``. Default list size 10 unless a test says otherwise. Objects cost 1,
+scalars 0, unless ``@cost`` says.
 """
 
 from __future__ import annotations
@@ -293,6 +293,14 @@ def test_estimation_time_grows_linearly_with_the_document() -> None:
     assert cost(LIBRARY, large, check=False) == 2**250
     ratio = best_time(large) / best_time(small)
     assert ratio < 30, f"x10 document took x{ratio:.1f} time"
+
+
+def test_a_long_chain_of_fragments_does_not_exhaust_the_stack() -> None:
+    # F0 spreads F1 ... spreads F2999, which selects one page: 1 (node) + 1 (page)
+    chain = [f"fragment F{i} on Book {{ ...F{i + 1} }}" for i in range(2999)]
+    chain.append("fragment F2999 on Book { pages(first: 1) { number } }")
+    query = '{ node(id: "1") { ...F0 } }\n' + "\n".join(reversed(chain))
+    assert cost(LIBRARY, query, check=False) == 2
 
 
 # --- the stage ------------------------------------------------------------------------------
