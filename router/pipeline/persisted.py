@@ -203,6 +203,7 @@ class PersistedOperations:
 
         ``query`` is None when the request carried none (a hash-only APQ request, POST or
         GET); ``document_id`` is a top-level ``documentId`` if the request had one."""
+        query = query or None  # an empty ``query=`` parameter is no query
         requested_id = _persisted_hash(extensions)
         if requested_id is None:
             requested_id = document_id

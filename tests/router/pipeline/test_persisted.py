@@ -62,6 +62,7 @@ def test_apq_hash_only_is_not_found_until_registered_then_hits() -> None:
     assert operations.resolve(ME, apq(ME_HASH)) == ME
     assert operations.resolve(None, apq(ME_HASH)) == ME
     assert operations.resolve(None, apq(ME_HASH.upper())) == ME  # hex is case-insensitive
+    assert operations.resolve("", apq(ME_HASH)) == ME  # GET with an empty query parameter
 
 
 def test_apq_refuses_a_text_that_does_not_match_its_hash_and_stores_nothing() -> None:
