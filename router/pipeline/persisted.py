@@ -6,10 +6,10 @@ parsing, so an operation that is not allowed costs a dictionary lookup.
 APQ (``extensions.persistedQuery = {"version": 1, "sha256Hash": ...}``), as Apollo Router:
 
 - hash only: the stored text, or ``PERSISTED_QUERY_NOT_FOUND`` ("PersistedQueryNotFound"). It
-  is answered with HTTP 200, as Apollo Router does: Apollo Client's persisted-queries link
-  reads the code from the GraphQL errors of any response and retries with the full text, and
-  older clients only look at 200 responses. The response must not be cached
-  (``PersistedQueryError.headers``).
+  is answered with HTTP 200, as Apollo Router does. Apollo Client's persisted-queries link
+  looks for that message or code in a 200 response's errors and in a failed response's parsed
+  body alike, then retries with the full text by POST; 200 also suits clients written against
+  Apollo Router. The response must not be cached (``PersistedQueryError.headers``).
 - hash and text: the text's SHA-256 must be the hash (else 400
   ``PERSISTED_QUERY_HASH_MISMATCH``, "provided sha does not match query"); then it is stored.
 - APQ off: a hash gets ``PERSISTED_QUERY_NOT_SUPPORTED`` (200), and the client stops sending
