@@ -12,6 +12,7 @@ entries in the response's ``errors`` next to partial data, with the codes below.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
@@ -25,6 +26,21 @@ SUBREQUEST_TIMEOUT = "SUBREQUEST_TIMEOUT"
 SUBREQUEST_MALFORMED_RESPONSE = "SUBREQUEST_MALFORMED_RESPONSE"
 QUERY_PLANNING_FAILED = "QUERY_PLANNING_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+
+# Operation limits (router/pipeline/limits.py), one code per limit so clients and dashboards
+# can tell them apart; Apollo Router uses the same names for the four it shares.
+MAX_TOKENS_LIMIT = "MAX_TOKENS_LIMIT"
+MAX_RECURSION_LIMIT = "MAX_RECURSION_LIMIT"
+MAX_DEPTH_LIMIT = "MAX_DEPTH_LIMIT"
+MAX_HEIGHT_LIMIT = "MAX_HEIGHT_LIMIT"
+MAX_ALIASES_LIMIT = "MAX_ALIASES_LIMIT"
+MAX_ROOT_FIELDS_LIMIT = "MAX_ROOT_FIELDS_LIMIT"
+MAX_SELECTIONS_LIMIT = "MAX_SELECTIONS_LIMIT"
+MAX_DIRECTIVES_LIMIT = "MAX_DIRECTIVES_LIMIT"
+MAX_FIELD_MERGES_LIMIT = "MAX_FIELD_MERGES_LIMIT"
+INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
 
 
 class RouterError(Exception):
@@ -45,12 +61,15 @@ class RequestError(RouterError):
         *,
         status: int = 400,
         locations: list[dict[str, int]] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
         self.locations = locations
+        self.headers: Mapping[str, str] = headers or {}
+        """HTTP headers the refusal needs (``Allow``, ``Retry-After``)."""
 
     def to_dict(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message}

@@ -15,6 +15,9 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from router.edge.internal_claims import DEVELOPMENT_SECRET, check_production_secret
+from router.engine import EngineConfig
+from router.pipeline.limits import OperationLimits
+from router.pipeline.parse import ParserLimits
 
 _URL_OVERRIDE_PREFIX = "SUBGRAPH_URL_"
 
@@ -31,15 +34,54 @@ class RouterSettings(BaseSettings):
     jwt_issuer: str = "supergraph-identity"
     jwt_audience: str = "supergraph"
     subgraph_timeout_seconds: float = 30.0
-    plan_cache_size: int = 1000
-    max_request_bytes: int = 1_000_000
-    graphiql: bool = True
+    max_request_bytes: int = 2_000_000
+    max_get_query_bytes: int = 32_768
+    parser_max_tokens: int = 15_000
+    parser_max_recursion: int = 100
+    max_depth: int = 50
+    max_height: int = 200
+    max_aliases: int = 30
+    max_root_fields: int = 20
+    max_selections: int = 10_000
+    max_directives: int = 50
+    max_field_merges: int = 5_000
+    document_cache_mb: int = 64
+    plan_cache_mb: int = 64
+    introspection: bool | None = None
+    """None: on in development, off in production."""
+    graphiql: bool | None = None
+    """None: on in development, off in production."""
+    expose_query_plan: bool | None = None
+    """None: the ``apollo-expose-query-plan`` header works in development only."""
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> RouterSettings:
         if self.environment == "production":
             check_production_secret(self.internal_secret)
         return self
+
+    def development_default(self, value: bool | None) -> bool:
+        """An on/off switch left unset follows the environment: on only in development."""
+        return self.environment == "development" if value is None else value
+
+    def engine_config(self) -> EngineConfig:
+        return EngineConfig(
+            parser=ParserLimits(
+                max_tokens=self.parser_max_tokens, max_recursion=self.parser_max_recursion
+            ),
+            operation=OperationLimits(
+                max_depth=self.max_depth,
+                max_height=self.max_height,
+                max_aliases=self.max_aliases,
+                max_root_fields=self.max_root_fields,
+                max_selections=self.max_selections,
+                max_directives=self.max_directives,
+                max_field_merges=self.max_field_merges,
+            ),
+            document_cache_bytes=self.document_cache_mb << 20,
+            plan_cache_bytes=self.plan_cache_mb << 20,
+            introspection=self.development_default(self.introspection),
+        )
 
 
 def subgraph_url_overrides(environ: Mapping[str, str] | None = None) -> dict[str, str]:

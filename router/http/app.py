@@ -22,8 +22,10 @@ from router.edge.internal_claims import HEADER as CLAIMS_HEADER
 from router.edge.internal_claims import sign
 from router.edge.jwt_auth import JwksVerifier
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
-from router.errors import BAD_REQUEST, INTERNAL_SERVER_ERROR, RequestError
+from router.errors import INTERNAL_SERVER_ERROR, RequestError
 from router.http.graphiql import GRAPHIQL_HTML
+from router.pipeline import refusal
+from router.pipeline.receive import from_json, from_query_params, read_body
 from router.settings import RouterSettings, subgraph_url_overrides
 from router.supergraph.parse import load_supergraph
 from router.transports.subgraph import HttpSubgraphTransport
@@ -53,27 +55,24 @@ class RouterApp:
         self.engine = engine
         self.transport = transport
         self.verifier = verifier
+        self._expose_plan = settings.development_default(settings.expose_query_plan)
 
     async def graphql(self, request: Request) -> Response:
-        if request.method == "GET":
-            wants_graphiql = self.settings.graphiql and _wants_html(request)
-            if wants_graphiql and not request.query_params.get("query"):
-                return HTMLResponse(GRAPHIQL_HTML)
-            try:
-                graphql_request = _from_query_params(request)
-            except RequestError as exc:
-                return _error_response(exc)
-            return await self._execute(request, graphql_request, allow_mutations=False)
-        body = await request.body()
-        if len(body) > self.settings.max_request_bytes:
-            return _error_response(
-                RequestError("Request body is too large.", BAD_REQUEST, status=413)
-            )
+        limits = self.settings
         try:
-            graphql_request = _from_json(body)
+            if request.method == "GET":
+                graphiql = self.settings.development_default(self.settings.graphiql)
+                wants_graphiql = graphiql and _wants_html(request)
+                if wants_graphiql and not request.query_params.get("query"):
+                    return HTMLResponse(GRAPHIQL_HTML)
+                graphql_request = from_query_params(request, limits.max_get_query_bytes)
+            else:
+                graphql_request = from_json(await read_body(request, limits.max_request_bytes))
         except RequestError as exc:
             return _error_response(exc)
-        return await self._execute(request, graphql_request, allow_mutations=True)
+        return await self._execute(
+            request, graphql_request, allow_mutations=request.method != "GET"
+        )
 
     async def _execute(
         self, request: Request, graphql_request: GraphQLRequest, *, allow_mutations: bool
@@ -87,8 +86,11 @@ class RouterApp:
             result = await self.engine.handle(
                 graphql_request,
                 headers,
+                claims=claims,
+                client_address=request.client.host if request.client else "",
                 allow_mutations=allow_mutations,
-                expose_plan=request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
+                expose_plan=self._expose_plan
+                and request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
             )
         except Exception:  # a router bug: log it, answer in GraphQL's shape, leak nothing
             _log.exception("unexpected error while executing a request")
@@ -118,6 +120,7 @@ class RouterApp:
         return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
     async def aclose(self) -> None:
+        self.engine.close()
         await self.transport.aclose()
         await self.verifier.aclose()
 
@@ -128,7 +131,7 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     overrides = subgraph_url_overrides()
     urls = {g.name: overrides.get(g.name.lower(), g.url) for g in supergraph.graphs.values()}
     transport = HttpSubgraphTransport(urls, timeout_s=settings.subgraph_timeout_seconds)
-    engine = RouterEngine(supergraph, transport, cache_size=settings.plan_cache_size)
+    engine = RouterEngine(supergraph, transport, settings.engine_config())
     verifier = JwksVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
@@ -158,51 +161,9 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _from_query_params(request: Request) -> GraphQLRequest:
-    params = request.query_params
-    query = params.get("query")
-    if not query:
-        raise RequestError("Missing query parameter 'query'.", BAD_REQUEST)
-    variables = _json_object(params.get("variables"), "variables")
-    extensions = _json_object(params.get("extensions"), "extensions")
-    return GraphQLRequest(query, params.get("operationName") or None, variables, extensions)
-
-
-def _from_json(body: bytes) -> GraphQLRequest:
-    try:
-        payload = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise RequestError("Request body is not valid JSON.", BAD_REQUEST) from exc
-    if not isinstance(payload, dict):
-        raise RequestError("Request body must be a JSON object.", BAD_REQUEST)
-    query = payload.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise RequestError("Request must contain a 'query' string.", BAD_REQUEST)
-    operation_name = payload.get("operationName")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise RequestError("'operationName' must be a string.", BAD_REQUEST)
-    variables = payload.get("variables") or {}
-    extensions = payload.get("extensions") or {}
-    if not isinstance(variables, dict) or not isinstance(extensions, dict):
-        raise RequestError("'variables' and 'extensions' must be objects.", BAD_REQUEST)
-    return GraphQLRequest(query, operation_name, variables, extensions)
-
-
-def _json_object(raw: str | None, name: str) -> dict[str, Any]:
-    if not raw:
-        return {}
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise RequestError(f"'{name}' is not valid JSON.", BAD_REQUEST) from exc
-    if not isinstance(value, dict):
-        raise RequestError(f"'{name}' must be a JSON object.", BAD_REQUEST)
-    return value
-
-
 def _response(result: GraphQLResponse) -> Response:
-    return OrjsonResponse(result.body, status_code=result.status)
+    return OrjsonResponse(result.body, status_code=result.status, headers=dict(result.headers))
 
 
 def _error_response(error: RequestError) -> Response:
-    return OrjsonResponse({"errors": [error.to_dict()]}, status_code=error.status)
+    return _response(refusal(error))
