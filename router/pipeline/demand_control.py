@@ -22,6 +22,8 @@ from typing import Any, Literal, get_args
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 
 from router.errors import COST_ESTIMATED_TOO_EXPENSIVE, RequestError
+from router.pipeline.context import RequestContext
+from router.pipeline.offload import CpuOffload
 from router.supergraph.cost import (
     DEFAULT_LIST_SIZE,
     CostEstimationError,
@@ -148,3 +150,40 @@ def measure(
 def wants_cost(headers: Mapping[str, str]) -> bool:
     """Whether the client asked for ``extensions.cost`` (header names lower-case, as ASGI)."""
     return headers.get(EXPOSE_COST_HEADER, "").strip().lower() == "true"
+
+
+class DemandControlStage:
+    """The pipeline stage, after validation (the model trusts the fields exist) and before
+    variable coercion (it reads the request's raw variables, as Apollo Router does)."""
+
+    def __init__(
+        self,
+        config: DemandControl,
+        model: CostModel,
+        api_schema: GraphQLSchema,
+        offload: CpuOffload | None = None,
+    ) -> None:
+        self.config = config
+        self.model = model
+        self.api_schema = api_schema
+        self.offload = offload
+
+    async def __call__(self, ctx: RequestContext) -> None:
+        if self.config.mode == "off":
+            return
+        arguments = (
+            self.config,
+            self.model,
+            self.api_schema,
+            ctx.require_document(),
+            ctx.require_definition(),
+            ctx.request.variables,
+        )
+        if self.offload is None:
+            outcome = measure(*arguments)
+        else:
+            outcome = await self.offload.run(len(ctx.query), measure, *arguments)
+        if ctx.expose_cost:
+            ctx.extensions.update(outcome.extension())
+        if outcome.error is not None:
+            raise outcome.error

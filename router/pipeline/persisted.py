@@ -9,15 +9,15 @@ APQ (``extensions.persistedQuery = {"version": 1, "sha256Hash": ...}``), as Apol
   is answered with HTTP 200, as Apollo Router does. Apollo Client's persisted-queries link
   looks for that message or code in a 200 response's errors and in a failed response's parsed
   body alike, then retries with the full text by POST; 200 also suits clients written against
-  Apollo Router. The response must not be cached (``PersistedQueryError.headers``).
+  Apollo Router. The response must not be cached (the error's ``headers``).
 - hash and text: the text's SHA-256 must be the hash (else 400
   ``PERSISTED_QUERY_HASH_MISMATCH``, "provided sha does not match query"); then it is stored.
 - APQ off: a hash gets ``PERSISTED_QUERY_NOT_SUPPORTED`` (200), and the client stops sending
   hashes.
 
-The store is an LRU bounded in bytes of query text, not entries: a client registering
-megabyte documents evicts others sooner, never grows the router. It is per router instance
-(a miss costs the client one more round trip).
+The store is the router's ``BoundedCache`` weighed in UTF-8 bytes of query text, not entries:
+a client registering megabyte documents evicts others sooner, never grows the router. It is
+per router instance (a miss costs the client one more round trip).
 
 Safelist (a manifest in Apollo's persisted query manifest format, ``supergraph publish``
 writes it from ``schema/operations/``): an operation is accepted by its ``id`` (sent as
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +52,8 @@ from router.errors import (
     QUERY_NOT_IN_SAFELIST,
     RequestError,
 )
+from router.pipeline.context import RequestContext
+from router.planning.cache import BoundedCache
 
 MANIFEST_FORMAT = "apollo-persisted-query-manifest"
 MANIFEST_VERSION = 1
@@ -62,17 +63,6 @@ DEFAULT_APQ_MAX_BYTES = 4 * 1024 * 1024
 clients sends, and a bound on what anonymous registrations can take."""
 
 _NO_STORE = {"cache-control": "private, no-cache, must-revalidate"}
-
-
-class PersistedQueryError(RequestError):
-    """A persisted-query refusal; ``headers`` go on the HTTP response (no caching of
-    "not found", so a client that registers next is not answered from a cache)."""
-
-    def __init__(
-        self, message: str, code: str, *, status: int, headers: Mapping[str, str] | None = None
-    ) -> None:
-        super().__init__(message, code, status=status)
-        self.headers: Mapping[str, str] = dict(headers or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +79,8 @@ class PersistedConfig:
             raise ValueError("APQ lets any client register operations: turn it off to safelist")
         if self.require_id and self.safelist_path is None:
             raise ValueError("require_id needs a safelist (SAFELIST_PATH) to look ids up in")
-        if self.max_bytes < 0:
-            raise ValueError("APQ max_bytes must not be negative")
+        if self.max_bytes < 1:
+            raise ValueError("APQ max_bytes must be at least 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,47 +137,12 @@ def query_hash(query: str) -> str:
     return hashlib.sha256(query.encode("utf-8")).hexdigest()
 
 
-class QueryStore:
-    """LRU of query texts by hash, bounded by the UTF-8 size of the texts it holds."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._items: OrderedDict[str, tuple[str, int]] = OrderedDict()
-
-    def get(self, key: str) -> str | None:
-        item = self._items.get(key)
-        if item is None:
-            return None
-        self._items.move_to_end(key)
-        return item[0]
-
-    def put(self, key: str, query: str, size: int) -> None:
-        """Store ``query`` (``size`` bytes); one larger than the whole store is not kept."""
-        if size > self.max_bytes:
-            return
-        old = self._items.pop(key, None)
-        if old is not None:
-            self.bytes -= old[1]
-        self._items[key] = (query, size)
-        self.bytes += size
-        while self.bytes > self.max_bytes:
-            _, (_, evicted) = self._items.popitem(last=False)
-            self.bytes -= evicted
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._items
-
-
 class PersistedOperations:
     """The persisted/safelist stage; one per router, shared across requests."""
 
     def __init__(self, config: PersistedConfig) -> None:
         self.config = config
-        self.store = QueryStore(config.max_bytes)
+        self.store: BoundedCache[str] = BoundedCache(config.max_bytes)
         self.manifest: Manifest | None = None
         if config.safelist_path is not None:
             text = Path(config.safelist_path).read_text(encoding="utf-8")
@@ -212,14 +167,14 @@ class PersistedOperations:
         if requested_id is None:
             return _required(query)
         if not self.config.apq:
-            raise PersistedQueryError(
+            raise RequestError(
                 "PersistedQueryNotSupported", PERSISTED_QUERY_NOT_SUPPORTED, status=200
             )
         key = requested_id.lower()
         if query is None:
             stored = self.store.get(key)
             if stored is None:
-                raise PersistedQueryError(
+                raise RequestError(
                     "PersistedQueryNotFound",
                     PERSISTED_QUERY_NOT_FOUND,
                     status=200,
@@ -228,23 +183,23 @@ class PersistedOperations:
             return stored
         encoded = query.encode("utf-8")
         if hashlib.sha256(encoded).hexdigest() != key:
-            raise PersistedQueryError(
+            raise RequestError(
                 "provided sha does not match query", PERSISTED_QUERY_HASH_MISMATCH, status=400
             )
-        self.store.put(key, query, len(encoded))
+        self.store.put(key, query, weight=len(encoded))
         return query
 
     def _safelisted(self, manifest: Manifest, query: str | None, requested_id: str | None) -> str:
         if requested_id is not None:
             if query is not None:
-                raise PersistedQueryError(
+                raise RequestError(
                     "Sending a persisted query ID and a body in the same request is disallowed",
                     CANNOT_SEND_PQ_ID_AND_BODY,
                     status=400,
                 )
             body = manifest.by_id.get(requested_id)
             if body is None:
-                raise PersistedQueryError(
+                raise RequestError(
                     f"Persisted query '{requested_id}' not found in the persisted query list",
                     PERSISTED_QUERY_NOT_IN_LIST,
                     status=404,
@@ -253,14 +208,14 @@ class PersistedOperations:
             return body
         text = _required(query)
         if self.config.require_id:
-            raise PersistedQueryError(
+            raise RequestError(
                 "This endpoint does not allow freeform GraphQL requests; operations must be "
                 "sent by ID in the persisted queries GraphQL extension.",
                 PERSISTED_QUERY_ID_REQUIRED,
                 status=400,
             )
         if text not in manifest.by_body:
-            raise PersistedQueryError(
+            raise RequestError(
                 "The operation body was not found in the persisted query safelist",
                 QUERY_NOT_IN_SAFELIST,
                 status=403,
@@ -289,3 +244,13 @@ def _required(query: str | None) -> str:
             "Request must contain a 'query' string or a persisted query ID.", BAD_REQUEST
         )
     return query
+
+
+class PersistedStage:
+    """The pipeline stage: before parsing, the text to parse replaces the request's query."""
+
+    def __init__(self, persisted: PersistedOperations) -> None:
+        self.persisted = persisted
+
+    async def __call__(self, ctx: RequestContext) -> None:
+        ctx.query = self.persisted.resolve(ctx.request.query, ctx.request.extensions)

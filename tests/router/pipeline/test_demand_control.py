@@ -18,9 +18,11 @@ import pytest
 from graphql import DocumentNode, OperationDefinitionNode, parse, validate
 
 from router.errors import COST_ESTIMATED_TOO_EXPENSIVE, COST_QUERY_PARSE_FAILURE
+from router.pipeline.context import GraphQLRequest, RequestContext
 from router.pipeline.demand_control import (
     CostTooExpensive,
     DemandControl,
+    DemandControlStage,
     measure,
     verdict,
     wants_cost,
@@ -375,3 +377,29 @@ def test_the_client_asks_for_the_cost_with_a_header() -> None:
     assert wants_cost({"x-supergraph-expose-cost": "true"})
     assert not wants_cost({"x-supergraph-expose-cost": "false"})
     assert not wants_cost({})
+
+
+def context(query: str, *, expose_cost: bool) -> RequestContext:
+    document = parse(query)
+    return RequestContext(
+        GraphQLRequest(query),
+        query=query,
+        document=document,
+        definition=operation_of(document),
+        expose_cost=expose_cost,
+    )
+
+
+async def test_the_stage_adds_the_cost_when_asked_and_refuses_in_enforce_mode() -> None:
+    supergraph, model = LIBRARY
+    allowing = DemandControlStage(DemandControl(max_cost=100), model, supergraph.api_schema)
+    asked = context(NESTED, expose_cost=True)
+    await allowing(asked)
+    assert asked.extensions["cost"]["estimated"] == 82
+    silent = context(NESTED, expose_cost=False)
+    await allowing(silent)
+    assert silent.extensions == {}
+
+    refusing = DemandControlStage(DemandControl(max_cost=50), model, supergraph.api_schema)
+    with pytest.raises(CostTooExpensive):
+        await refusing(context(NESTED, expose_cost=True))

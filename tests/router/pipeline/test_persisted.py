@@ -22,11 +22,11 @@ from router.errors import (
     QUERY_NOT_IN_SAFELIST,
     RequestError,
 )
+from router.pipeline.context import GraphQLRequest, RequestContext
 from router.pipeline.persisted import (
     PersistedConfig,
     PersistedOperations,
-    PersistedQueryError,
-    QueryStore,
+    PersistedStage,
     parse_manifest,
     query_hash,
 )
@@ -56,7 +56,6 @@ def test_apq_hash_only_is_not_found_until_registered_then_hits() -> None:
         "PersistedQueryNotFound",
         200,
     )
-    assert isinstance(missing, PersistedQueryError)
     assert missing.headers["cache-control"].startswith("private, no-cache")
     # the client retries with the text: verified, stored, used
     assert operations.resolve(ME, apq(ME_HASH)) == ME
@@ -133,31 +132,35 @@ def test_the_store_is_bounded_in_bytes_and_evicts_the_least_recently_used() -> N
         operations.resolve(text, apq(query_hash(text)))
     operations.resolve(None, apq(query_hash(texts[0])))  # Q0 is now the most recent
     operations.resolve(texts[2], apq(query_hash(texts[2])))  # evicts Q1
-    assert operations.store.bytes == 2 * size
+    assert operations.store.weight == 2 * size
     assert operations.resolve(None, apq(query_hash(texts[0]))) == texts[0]
     assert operations.resolve(None, apq(query_hash(texts[2]))) == texts[2]
     assert refusal(operations, None, **apq(query_hash(texts[1]))).code == PERSISTED_QUERY_NOT_FOUND
 
 
 def test_one_large_text_evicts_many_small_ones_and_a_too_large_one_is_not_kept() -> None:
-    store = QueryStore(max_bytes=100)
-    for i in range(10):
-        store.put(f"k{i}", "x" * 10, 10)
-    assert (len(store), store.bytes) == (10, 100)
-    store.put("big", "y" * 60, 60)
-    assert (len(store), store.bytes) == (5, 100)
-    store.put("huge", "z" * 101, 101)
-    assert "huge" not in store
-    assert store.bytes == 100
-    store.put("big", "y" * 60, 60)  # re-registering does not count twice
-    assert store.bytes == 100
+    small = [f"query Q{i} {{ a }}" for i in range(10)]  # 14 bytes each
+    operations = PersistedOperations(PersistedConfig(max_bytes=140))
+    for text in small:
+        operations.resolve(text, apq(query_hash(text)))
+    assert (len(operations.store), operations.store.weight) == (10, 140)
+    large = "query Large { " + "a " * 40 + "}"  # 95 bytes: the seven oldest make room
+    operations.resolve(large, apq(query_hash(large)))
+    assert (len(operations.store), operations.store.weight) == (4, 95 + 3 * 14)
+    assert refusal(operations, None, **apq(query_hash(small[6]))).code == PERSISTED_QUERY_NOT_FOUND
+    assert operations.resolve(None, apq(query_hash(small[7]))) == small[7]
+    huge = "query Huge { " + "a " * 80 + "}"  # 174 bytes, more than the whole store
+    assert operations.resolve(huge, apq(query_hash(huge))) == huge  # answered, not kept
+    assert refusal(operations, None, **apq(query_hash(huge))).code == PERSISTED_QUERY_NOT_FOUND
+    operations.resolve(large, apq(query_hash(large)))  # registering again does not count twice
+    assert operations.store.weight == 95 + 3 * 14
 
 
 def test_a_multibyte_text_weighs_its_utf8_bytes() -> None:
     text = 'query { search(q: "ééé") }'
     operations = PersistedOperations(PersistedConfig())
     operations.resolve(text, apq(query_hash(text)))
-    assert operations.store.bytes == len(text.encode()) == len(text) + 3
+    assert operations.store.weight == len(text.encode()) == len(text) + 3
 
 
 # --- the safelist ----------------------------------------------------------------------------
@@ -269,3 +272,12 @@ def test_the_manifest_is_read_by_id_and_by_body() -> None:
 def test_a_malformed_manifest_stops_the_router_at_start(text: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         parse_manifest(text)
+
+
+async def test_the_stage_puts_the_resolved_text_on_the_context() -> None:
+    stage = PersistedStage(PersistedOperations(PersistedConfig()))
+    registered = RequestContext(GraphQLRequest(ME, extensions=apq(ME_HASH)), query=ME)
+    await stage(registered)
+    hashed = RequestContext(GraphQLRequest(None, extensions=apq(ME_HASH)))
+    await stage(hashed)
+    assert hashed.query == ME
