@@ -13,7 +13,6 @@ only the id.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -29,7 +28,8 @@ from graphql import (
 )
 from graphql.language import Node, Visitor, visit
 
-MANIFEST_FORMAT = "apollo-persisted-query-manifest"
+from router.pipeline.persisted import MANIFEST_FORMAT, MANIFEST_VERSION, query_hash
+
 MANIFEST_PATH = "schema/registry/persisted-queries.json"
 
 
@@ -63,13 +63,13 @@ def build_manifest(operations: Mapping[str, str]) -> dict[str, Any]:
             body = print_ast(DocumentNode(definitions=(definition, *used)))
             entries.append(
                 {
-                    "id": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+                    "id": query_hash(body),
                     "name": name,
                     "type": definition.operation.value,
                     "body": body,
                 }
             )
-    return {"format": MANIFEST_FORMAT, "version": 1, "operations": entries}
+    return {"format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "operations": entries}
 
 
 def manifest_text(operations: Mapping[str, str]) -> str:
