@@ -53,6 +53,8 @@ class RequestContext:
     allowed_kinds: frozenset[str] = frozenset({"query", "mutation", "subscription"})
     """Operation kinds the transport accepts (GET: queries only)."""
     expose_plan: bool = False
+    expose_cost: bool = False
+    """The client asked for ``extensions.cost`` (``demand_control.wants_cost``)."""
 
     query: str = ""
     """The document text (persisted-operation lookup or the request's own ``query``)."""
