@@ -114,10 +114,7 @@ class InMemoryRateLimiter:
         return len(self._buckets)
 
     async def acquire(self, key: str, rule: RateRule) -> float | None:
-        return self.acquire_now(key, rule)
-
-    def acquire_now(self, key: str, rule: RateRule) -> float | None:
-        """``acquire`` without awaiting: nothing here waits, so the fallback path stays cheap."""
+        """No ``await`` inside: two requests can never both take the bucket's last token."""
         now = self._clock()
         self._evict_idle(now)
         bucket = self._buckets.get(key)
