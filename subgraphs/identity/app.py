@@ -14,8 +14,9 @@ from subgraphs.common.service import ServiceSpec
 from subgraphs.identity.accounts import Accounts
 from subgraphs.identity.credentials import Passwords
 from subgraphs.identity.keys import load_signing_key
-from subgraphs.identity.schema import schema
+from subgraphs.identity.schema import build_identity_schema
 from subgraphs.identity.settings import IdentitySettings
+from subgraphs.identity.throttle import LoginThrottle, ThrottleLimits
 from subgraphs.identity.tokens import AccessTokens
 
 NAME = "identity"
@@ -42,15 +43,24 @@ def build_app(settings: IdentitySettings) -> FastAPI:
         ttl_seconds=settings.access_token_ttl_seconds,
     )
     database = Database(settings.database_url)
+    throttle = LoginThrottle(
+        database,
+        ThrottleLimits(
+            per_email=settings.login_max_failures_per_email,
+            per_address=settings.login_max_failures_per_address,
+            window=timedelta(seconds=settings.login_failure_window_seconds),
+        ),
+    )
     accounts = Accounts(
         database,
         Passwords(),
         tokens,
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+        throttle=throttle,
     )
     return create_app(
         NAME,
-        schema,
+        build_identity_schema(settings.max_credential_fields),
         settings,
         services=accounts,
         database=database,

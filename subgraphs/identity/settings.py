@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import PositiveInt, model_validator
 
 from subgraphs.common.settings import ServiceSettings
 
@@ -19,6 +19,13 @@ class IdentitySettings(ServiceSettings):
     jwt_audience: str = "supergraph"
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 2_592_000
+    login_max_failures_per_email: PositiveInt = 5
+    """Failed logins (and sign-ups of an existing email) per email per window."""
+    login_max_failures_per_address: PositiveInt = 50
+    """Failed attempts per client address per window; high because schools share a NAT."""
+    login_failure_window_seconds: PositiveInt = 900
+    max_credential_fields: PositiveInt = 1
+    """login/signUp fields one operation may carry (aliases and fragments count)."""
 
     @model_validator(mode="after")
     def _require_key_file_in_production(self) -> Self:
