@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from graphql import validate
 
 from router.edge.internal_claims import ANONYMOUS, Claims
+from router.edge.rate_limit import EdgeRateLimits
 from router.errors import (
     GRAPHQL_VALIDATION_FAILED,
     QUERY_PLANNING_FAILED,
@@ -25,12 +26,15 @@ from router.execution.executor import PlanExecutor
 from router.pipeline import run_pipeline
 from router.pipeline.authorize import AuthorizeStage
 from router.pipeline.context import GraphQLRequest, GraphQLResponse, RequestContext, Stage
+from router.pipeline.demand_control import DemandControl, DemandControlStage
 from router.pipeline.execute import ExecuteStage
 from router.pipeline.limits import OperationLimits, OperationLimitsStage
 from router.pipeline.normalize import NormalizeStage
 from router.pipeline.offload import CpuOffload
 from router.pipeline.parse import ParserLimits, ParseStage, parse_document
+from router.pipeline.persisted import PersistedConfig, PersistedOperations, PersistedStage
 from router.pipeline.plan import PlanStage
+from router.pipeline.rate_limit import RateLimitStage
 from router.pipeline.select import SelectOperationStage
 from router.pipeline.shape import ShapeStage
 from router.pipeline.validate import ValidateStage
@@ -41,6 +45,7 @@ from router.planning.plan import QueryPlan
 from router.planning.planner import build_query_plan
 from router.planning.printer import print_plan
 from router.supergraph.access import build_access_model
+from router.supergraph.cost import build_cost_model
 from router.supergraph.model import Supergraph
 from router.transports.subgraph import SubgraphTransport
 
@@ -58,6 +63,8 @@ class EngineConfig:
     document_cache_bytes: int = 64 * _MB
     plan_cache_bytes: int = 64 * _MB
     introspection: bool = True
+    demand_control: DemandControl = field(default_factory=DemandControl)
+    persisted: PersistedConfig = field(default_factory=PersistedConfig)
     offload_workers: int = 2
     offload_above_bytes: int = 1024
 
@@ -70,6 +77,8 @@ class RouterEngine:
         supergraph: Supergraph,
         transport: SubgraphTransport,
         config: EngineConfig | None = None,
+        *,
+        rate_limits: EdgeRateLimits | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.config = config or EngineConfig()
@@ -78,6 +87,8 @@ class RouterEngine:
             workers=self.config.offload_workers, inline_below=self.config.offload_above_bytes
         )
         self.stages = build_stages(supergraph, self.executor, self.offload, self.config)
+        if rate_limits is not None:
+            self.stages.insert(0, RateLimitStage(rate_limits))
 
     @property
     def plans(self) -> BoundedCache[QueryPlan]:
@@ -95,6 +106,7 @@ class RouterEngine:
         client_address: str = "",
         allow_mutations: bool = True,
         expose_plan: bool = False,
+        expose_cost: bool = False,
     ) -> GraphQLResponse:
         """Answer one request; refusals come back as GraphQL errors, never as exceptions."""
         ctx = RequestContext(
@@ -104,6 +116,7 @@ class RouterEngine:
             subgraph_headers=headers,
             allowed_kinds=_ALL_KINDS if allow_mutations else _QUERIES,
             expose_plan=expose_plan,
+            expose_cost=expose_cost,
             query=request.query or "",
         )
         return await run_pipeline(self.stages, ctx)
@@ -138,11 +151,14 @@ def build_stages(
     api = supergraph.api_schema
     documents, plans = config.document_cache_bytes, config.plan_cache_bytes
     limits = config.operation
+    costs = build_cost_model(supergraph.schema)
     return [
+        PersistedStage(PersistedOperations(config.persisted)),
         ParseStage(config.parser, offload, documents),
         SelectOperationStage(),
         OperationLimitsStage(limits, offload, documents // 8),
         ValidateStage(api, offload, documents // 8, introspection=config.introspection),
+        DemandControlStage(config.demand_control, costs, api, offload),
         VariablesStage(api),
         NormalizeStage(plans // 2, max_selections=limits.max_selections),
         AuthorizeStage(build_access_model(supergraph), api, plans // 4),

@@ -15,9 +15,13 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from router.edge.internal_claims import DEVELOPMENT_SECRET, check_production_secret
+from router.edge.rate_limit import EdgeRateLimits, RateRule, build_edge_rate_limits
 from router.engine import EngineConfig
+from router.pipeline.demand_control import DEFAULT_MAX_COST, DemandControl
 from router.pipeline.limits import OperationLimits
 from router.pipeline.parse import ParserLimits
+from router.pipeline.persisted import DEFAULT_APQ_MAX_BYTES, PersistedConfig
+from router.supergraph.cost import DEFAULT_LIST_SIZE
 
 _URL_OVERRIDE_PREFIX = "SUBGRAPH_URL_"
 
@@ -53,6 +57,21 @@ class RouterSettings(BaseSettings):
     """None: on in development, off in production."""
     expose_query_plan: bool | None = None
     """None: the ``apollo-expose-query-plan`` header works in development only."""
+    demand_control_mode: Literal["off", "measure", "enforce"] = "enforce"
+    demand_control_max_cost: int = DEFAULT_MAX_COST
+    demand_control_list_size: int = DEFAULT_LIST_SIZE
+    apq_enabled: bool = True
+    apq_max_bytes: int = DEFAULT_APQ_MAX_BYTES
+    safelist_path: str | None = None
+    safelist_require_id: bool = False
+    rate_limit_enabled: bool | None = None
+    """None: on in production, off in development (benchmarks and audits run from loopback)."""
+    rate_limit_per_address: str = "50/s burst 100"
+    rate_limit_per_user: str = "20/s burst 40"
+    rate_limit_redis_url: str | None = None
+    rate_limit_redis_failure: Literal["open", "closed"] = "open"
+    rate_limit_max_keys: int = 100_000
+    trusted_proxies: str = ""
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> RouterSettings:
@@ -81,6 +100,30 @@ class RouterSettings(BaseSettings):
             document_cache_bytes=self.document_cache_mb << 20,
             plan_cache_bytes=self.plan_cache_mb << 20,
             introspection=self.development_default(self.introspection),
+            demand_control=DemandControl(
+                mode=self.demand_control_mode,
+                max_cost=self.demand_control_max_cost,
+                list_size=self.demand_control_list_size,
+            ),
+            persisted=PersistedConfig(
+                apq=self.apq_enabled,
+                safelist_path=self.safelist_path,
+                require_id=self.safelist_require_id,
+                max_bytes=self.apq_max_bytes,
+            ),
+        )
+
+    def edge_rate_limits(self) -> EdgeRateLimits | None:
+        """The router's rate limits, or None when they are off."""
+        enabled = self.rate_limit_enabled
+        if not (self.environment == "production" if enabled is None else enabled):
+            return None
+        return build_edge_rate_limits(
+            per_address=RateRule.parse(self.rate_limit_per_address),
+            per_user=RateRule.parse(self.rate_limit_per_user),
+            redis_url=self.rate_limit_redis_url,
+            failure_mode=self.rate_limit_redis_failure,
+            max_keys=self.rate_limit_max_keys,
         )
 
 

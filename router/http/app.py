@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -21,10 +22,12 @@ from starlette.routing import Route
 from router.edge.internal_claims import HEADER as CLAIMS_HEADER
 from router.edge.internal_claims import sign
 from router.edge.jwt_auth import JwksVerifier
+from router.edge.rate_limit import client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, RequestError
 from router.http.graphiql import GRAPHIQL_HTML
 from router.pipeline import refusal
+from router.pipeline.demand_control import wants_cost
 from router.pipeline.receive import from_json, from_query_params, read_body
 from router.settings import RouterSettings, subgraph_url_overrides
 from router.supergraph.parse import load_supergraph
@@ -56,6 +59,7 @@ class RouterApp:
         self.transport = transport
         self.verifier = verifier
         self._expose_plan = settings.development_default(settings.expose_query_plan)
+        self._trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)
 
     async def graphql(self, request: Request) -> Response:
         limits = self.settings
@@ -81,13 +85,17 @@ class RouterApp:
             claims = await self.verifier.claims_for(request.headers.get("authorization"))
         except RequestError as exc:
             return _error_response(exc)
+        peer = request.client.host if request.client else ""
+        address = client_address(peer, request.headers, self._trusted_proxies)
+        claims = replace(claims, extra={**claims.extra, "client_address": address})
         headers = {CLAIMS_HEADER: sign(claims, self.settings.internal_secret)}
         try:
             result = await self.engine.handle(
                 graphql_request,
                 headers,
                 claims=claims,
-                client_address=request.client.host if request.client else "",
+                client_address=address,
+                expose_cost=wants_cost(request.headers),
                 allow_mutations=allow_mutations,
                 expose_plan=self._expose_plan
                 and request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
@@ -131,7 +139,12 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     overrides = subgraph_url_overrides()
     urls = {g.name: overrides.get(g.name.lower(), g.url) for g in supergraph.graphs.values()}
     transport = HttpSubgraphTransport(urls, timeout_s=settings.subgraph_timeout_seconds)
-    engine = RouterEngine(supergraph, transport, settings.engine_config())
+    engine = RouterEngine(
+        supergraph,
+        transport,
+        settings.engine_config(),
+        rate_limits=settings.edge_rate_limits(),
+    )
     verifier = JwksVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )

@@ -1,10 +1,13 @@
 """The router's request pipeline, one module per stage, in the order a request flows:
 
-    receive (router/http, body and URL limits)  -> the GraphQLRequest
+    receive (receive.py, called by router/http: body and URL limits) -> the GraphQLRequest
+    rate_limit   token buckets per client address and per user (when configured)
+    persisted    automatic persisted queries; safelist
     parse        token and nesting budgets; identical sibling selections merged
     select       the operation to run; GET may only run queries
     limits       depth, height, aliases, root fields, expanded selections, directives
     validate     against the API schema (introspection off in production)
+    demand_control  static cost from @cost/@listSize, refused past the maximum
     variables    coercion
     normalize    fragments inlined once, @skip/@include decided
     authorize    @authenticated / @requiresScopes / @policy: denied fields taken out

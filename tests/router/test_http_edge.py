@@ -164,7 +164,9 @@ async def test_a_verified_token_becomes_signed_claims(edge: Edge) -> None:
         edge, {"query": "{ me { id } }"}, headers={"authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200
-    assert edge.identity.claims[-1] == Claims(sub="user-42", scopes=("profiles:admin",))
+    assert edge.identity.claims[-1] == Claims(
+        sub="user-42", scopes=("profiles:admin",), extra={"client_address": "127.0.0.1"}
+    )
 
 
 @pytest.mark.parametrize(

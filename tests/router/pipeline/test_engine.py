@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from router.engine import EngineConfig, GraphQLRequest, RouterEngine
+from router.pipeline.parse import ParseStage
 from router.supergraph.parse import load_supergraph
 from tests.harness.fake_transport import FakeTransport
 from tests.security import attacks
@@ -82,7 +83,7 @@ async def test_caches_stay_within_their_byte_budget(budget: int) -> None:
     router, _ = engine(document_cache_bytes=budget, plan_cache_bytes=budget)
     for i in range(200):
         await router.handle(GraphQLRequest(f"{{ me {{ id }} }} # {i:3} " + "x" * 200), {})
-    parse_cache = router.stages[0].cache  # type: ignore[attr-defined]
+    parse_cache = next(s.cache for s in router.stages if isinstance(s, ParseStage))
     assert (len(parse_cache) > 0) == (budget > 15_000)
     for stage in router.stages:
         cache = getattr(stage, "cache", None)

@@ -14,14 +14,13 @@ from router.pipeline import run_pipeline
 from router.pipeline.context import GraphQLRequest, GraphQLResponse, RequestContext, Stage
 from router.pipeline.demand_control import DemandControl, DemandControlStage
 from router.pipeline.offload import CpuOffload
+from router.pipeline.parse import ParseStage
 from router.pipeline.persisted import (
-    PersistedConfig,
-    PersistedOperations,
     PersistedStage,
     query_hash,
 )
 from router.pipeline.validate import ValidateStage
-from router.supergraph.cost import build_cost_model
+from router.pipeline.variables import VariablesStage
 from router.supergraph.parse import parse_supergraph
 from tests.harness.fake_transport import FakeTransport
 
@@ -36,15 +35,16 @@ def library(service: str, body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def pipeline(demand: DemandControl, transport: FakeTransport) -> list[Stage]:
-    """The engine's stages with ours added: persisted before parse, demand control after
+    """The engine's stages, persisted operations before parse and demand control after
     validation (before variables)."""
     offload = CpuOffload(workers=1)
-    stages = build_stages(SUPERGRAPH, PlanExecutor(transport), offload, EngineConfig())
-    after_validation = next(i for i, s in enumerate(stages) if isinstance(s, ValidateStage)) + 1
-    model = build_cost_model(SUPERGRAPH.schema)
-    cost = DemandControlStage(demand, model, SUPERGRAPH.api_schema, offload)
-    persisted = PersistedStage(PersistedOperations(PersistedConfig()))
-    return [persisted, *stages[:after_validation], cost, *stages[after_validation:]]
+    config = EngineConfig(demand_control=demand)
+    stages = build_stages(SUPERGRAPH, PlanExecutor(transport), offload, config)
+    kinds = [type(stage) for stage in stages]
+    assert kinds.index(PersistedStage) < kinds.index(ParseStage)
+    assert kinds.index(ValidateStage) < kinds.index(DemandControlStage)
+    assert kinds.index(DemandControlStage) < kinds.index(VariablesStage)
+    return stages
 
 
 async def answer(
