@@ -10,7 +10,7 @@ lookups before its subgraph fetches.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphql import validate
 
@@ -152,9 +152,12 @@ def build_stages(
     documents, plans = config.document_cache_bytes, config.plan_cache_bytes
     limits = config.operation
     costs = build_cost_model(supergraph.schema)
+    screened = replace(
+        config.parser, max_aliases=limits.max_aliases, max_directives=limits.max_directives
+    )
     return [
         PersistedStage(PersistedOperations(config.persisted)),
-        ParseStage(config.parser, offload, documents),
+        ParseStage(screened, offload, documents),
         SelectOperationStage(),
         OperationLimitsStage(limits, offload, documents // 8),
         ValidateStage(api, offload, documents // 8, introspection=config.introspection),

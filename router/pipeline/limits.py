@@ -194,7 +194,9 @@ class _Measurer:
             self.cyclic = self.cyclic or fragment is not None
             return _EMPTY  # unknown or cyclic: validation refuses the document next
         self._visiting.add(name)
-        totals = self.totals(fragment.selection_set)
+        inner = self.totals(fragment.selection_set)
+        own = len(fragment.directives or ())
+        totals = _Totals(inner.selections, inner.aliases, inner.directives + own, inner.depth)
         self._visiting.discard(name)
         self._memo[name] = totals
         return totals
