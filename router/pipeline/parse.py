@@ -43,8 +43,11 @@ from router.pipeline.context import RequestContext
 from router.pipeline.offload import CpuOffload
 from router.planning.cache import BoundedCache
 
-AST_BYTES_PER_CHAR = 70
-"""Measured: a parsed document holds about 70 bytes of Python objects per character of text."""
+AST_BYTES_PER_CHAR = 50
+"""Measured without locations: 21 to 57 bytes of Python objects per character of text (more
+for short documents). With locations it is twice that, and twice the objects for the garbage
+collector to walk, so cached trees are parsed without them (validation re-parses a document it
+refuses to point at the error)."""
 
 _TOKENS = re.compile(
     r'"""(?:\\"""|[^"]|"(?!""))*"""'  # block string
@@ -70,36 +73,61 @@ class ParserLimits:
     max_directives: int | None = None
 
 
+class DocumentCache:
+    """Parsed documents and refusals by text, shared by the stages that judge a document.
+
+    A stage that refuses a whole document (limits, validation) replaces its tree with the
+    refusal: hostile documents then cost the cache only their text, and the next copy is
+    refused at the parse stage.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.entries: BoundedCache[DocumentNode | RequestError] = BoundedCache(capacity)
+
+    def get(self, text: str) -> DocumentNode | RequestError | None:
+        return self.entries.get(text)
+
+    def put(self, text: str, value: DocumentNode | RequestError) -> None:
+        per_char = 1 if isinstance(value, RequestError) else AST_BYTES_PER_CHAR
+        self.entries.put(text, value, weight=len(text) * (1 + per_char))
+
+    def refuse(self, text: str, refusal: RequestError) -> None:
+        self.put(text, refusal)
+
+
 class ParseStage:
     """Parses ``ctx.query`` into ``ctx.document``; results and refusals are cached by text."""
 
-    def __init__(self, limits: ParserLimits, offload: CpuOffload, cache_bytes: int) -> None:
+    def __init__(self, limits: ParserLimits, offload: CpuOffload, cache: DocumentCache) -> None:
         self.limits = limits
         self.offload = offload
-        self.cache: BoundedCache[DocumentNode | RequestError] = BoundedCache(cache_bytes)
+        self.documents = cache
+        self.cache = cache.entries
 
     async def __call__(self, ctx: RequestContext) -> None:
         text = ctx.query
         if not text.strip():
             raise RequestError("Request must contain a 'query' string.", BAD_REQUEST)
-        cached = self.cache.get(text)
+        cached = self.documents.get(text)
         if cached is None:
             cached = await self.offload.run(len(text), parse_document, text, self.limits)
-            per_char = 1 if isinstance(cached, RequestError) else AST_BYTES_PER_CHAR
-            self.cache.put(text, cached, weight=len(text) * (1 + per_char))
+            self.documents.put(text, cached)
         if isinstance(cached, RequestError):
             raise cached.again()
         ctx.document = cached
 
 
-def parse_document(text: str, limits: ParserLimits) -> DocumentNode | RequestError:
-    """The merged syntax tree of ``text``, or the coded refusal (returned, so it can be cached)."""
+def parse_document(
+    text: str, limits: ParserLimits, *, with_locations: bool = False
+) -> DocumentNode | RequestError:
+    """The merged syntax tree of ``text``, or the coded refusal (returned, so it can be cached);
+    without source locations unless asked (syntax errors have theirs either way)."""
     lexed = scan(text, limits)
     refusal = lexed.refusal(limits)
     if refusal is not None:
         return refusal
     try:
-        document = parse(text, no_location=False, max_tokens=limits.max_tokens)
+        document = parse(text, no_location=not with_locations, max_tokens=limits.max_tokens)
     except GraphQLError as exc:
         locations = [{"line": loc.line, "column": loc.column} for loc in exc.locations or ()]
         return RequestError(exc.message, GRAPHQL_PARSE_FAILED, locations=locations or None)
