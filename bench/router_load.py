@@ -117,7 +117,8 @@ LIMITS_ON = {
 
 
 def _race_limits(args: argparse.Namespace, env: dict[str, str]) -> None:
-    """Rows of the two routers side by side: medians over ``--rounds`` alternating rounds."""
+    """Rows of the two routers side by side: medians over ``--rounds`` rounds, the order of the
+    two flipped every round (whichever runs second in a round tends to be slower here)."""
     python = sys.executable
     router_cmd = [python, "-m", "supergraph.cli", "router", "--supergraph", str(SUPERGRAPH)]
     ports = {"limits off": free_port(), "limits on": free_port()}
@@ -134,8 +135,9 @@ def _race_limits(args: argparse.Namespace, env: dict[str, str]) -> None:
         for label, query in SCENARIOS:
             rates: dict[str, list[float]] = {name: [] for name in urls}
             p99s: dict[str, list[float]] = {name: [] for name in urls}
-            for _ in range(args.rounds):
-                for name, url in urls.items():
+            for round_ in range(args.rounds):
+                order = list(urls.items())
+                for name, url in order if round_ % 2 == 0 else reversed(order):
                     request = graphql_request(url, query)
                     asyncio.run(run_load(url, request, concurrency=args.concurrency, duration=1.0))
                     result = asyncio.run(
