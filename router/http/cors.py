@@ -48,7 +48,10 @@ class CorsPolicy:
                 " list the origins instead"
             )
         if self.allow_origin_regex is not None:
-            re.compile(self.allow_origin_regex)
+            try:
+                re.compile(self.allow_origin_regex)
+            except re.error as exc:
+                raise ValueError(f"CORS_ALLOW_ORIGIN_REGEX does not compile: {exc}") from exc
 
     def middleware(self) -> Middleware:
         return Middleware(

@@ -20,11 +20,10 @@ import pytest
 
 from router.http.app import create_app
 from router.settings import RouterSettings
-from tests.harness.asgi_server import free_port, serve
+from tests.harness.asgi_server import serve
 from tests.harness.node_packages import installed
 
 AUDIT = Path(__file__).parent / "graphql_http_audit"
-FIXTURE = Path(__file__).parent / "fixtures" / "accounts.graphql"
 AUDITS_IN_1_23 = 61
 
 _CSRF = (
@@ -44,17 +43,6 @@ DELIBERATE_MISSES = {
 @pytest.fixture(scope="module")
 def audit_dir() -> Path:
     return installed(AUDIT, "graphql-http-audit")
-
-
-@pytest.fixture(scope="module")
-def supergraph(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("audit") / "supergraph.graphql"
-    closed = free_port()
-    sdl = FIXTURE.read_text()
-    for port in ("4001", "4002"):
-        sdl = sdl.replace(f"127.0.0.1:{port}", f"127.0.0.1:{closed}")
-    path.write_text(sdl)
-    return path
 
 
 async def audit(audit_dir: Path, settings: RouterSettings) -> dict[str, dict[str, Any]]:
@@ -84,9 +72,9 @@ def failures(results: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 
 async def test_the_audit_passes_but_for_the_deliberate_misses(
-    audit_dir: Path, supergraph: Path
+    audit_dir: Path, offline_supergraph: Path
 ) -> None:
-    results = await audit(audit_dir, RouterSettings(supergraph_path=str(supergraph)))
+    results = await audit(audit_dir, RouterSettings(supergraph_path=str(offline_supergraph)))
     missed = failures(results)
     assert set(missed) == set(DELIBERATE_MISSES), missed
     assert all(results[key]["status"] == "notice" for key in DELIBERATE_MISSES), missed
@@ -96,8 +84,8 @@ async def test_the_audit_passes_but_for_the_deliberate_misses(
 
 
 async def test_without_csrf_prevention_every_audit_passes(
-    audit_dir: Path, supergraph: Path
+    audit_dir: Path, offline_supergraph: Path
 ) -> None:
     """The misses above are CSRF prevention's alone: the GET handling itself is conformant."""
-    settings = RouterSettings(supergraph_path=str(supergraph), csrf_prevention=False)
+    settings = RouterSettings(supergraph_path=str(offline_supergraph), csrf_prevention=False)
     assert failures(await audit(audit_dir, settings)) == {}
