@@ -18,6 +18,8 @@ from router.errors import NOT_ACCEPTABLE, UNSUPPORTED_MEDIA_TYPE, RequestError
 
 GRAPHQL_RESPONSE_JSON: Final = "application/graphql-response+json"
 APPLICATION_JSON: Final = "application/json"
+PARTIAL_SUCCESS: Final = 294
+"""GraphQL over HTTP's status for ``data`` with ``errors``, with its own media type only."""
 ResponseMediaType = Literal["application/graphql-response+json", "application/json"]
 
 
@@ -120,20 +122,21 @@ def check_json_body(content_type: str | None) -> None:
         )
 
 
-def response_status(media: ResponseMediaType, status: int, has_data: bool) -> int:
+def response_status(
+    media: ResponseMediaType, status: int, *, has_data: bool, has_errors: bool
+) -> int:
     """The HTTP status of a GraphQL response to a well-formed request, per media type.
 
     ``application/json``: a request error (no ``data``) answered 400 by the pipeline becomes
     200, since the request itself was well-formed; 401, 405, 413, 429, 5xx keep their meaning.
-    ``application/graphql-response+json``: a response without ``data`` is never 2xx (a MUST).
+    ``application/graphql-response+json``: a response without ``data`` is never 2xx (a MUST),
+    and ``data`` with ``errors`` (partial success) is 294, so intermediaries can count it.
     """
-    if has_data:
-        return status
-    if media == APPLICATION_JSON and status == 400:
-        return 200
-    if media == GRAPHQL_RESPONSE_JSON and 200 <= status < 300:
-        return 400
-    return status
+    if media == APPLICATION_JSON:
+        return 200 if status == 400 and not has_data else status
+    if not has_data:
+        return 400 if 200 <= status < 300 else status
+    return PARTIAL_SUCCESS if status == 200 and has_errors else status
 
 
 def content_type(media: ResponseMediaType) -> str:

@@ -24,7 +24,10 @@ def graphql_response(
     """
     status = result.status
     if media is not None and (well_formed or media != APPLICATION_JSON):
-        status = response_status(media, status, has_data="data" in result.body)
+        body = result.body
+        status = response_status(
+            media, status, has_data="data" in body, has_errors=bool(body.get("errors"))
+        )
     headers = {**result.headers, "content-type": content_type(media or APPLICATION_JSON)}
     headers.setdefault("vary", "Accept")
     return Response(orjson.dumps(result.body), status_code=status, headers=headers)

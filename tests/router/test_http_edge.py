@@ -296,6 +296,25 @@ async def test_failing_subgraph_gives_partial_data_and_a_coded_error(
     assert body["errors"][0]["extensions"]["code"] == code
 
 
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [("application/graphql-response+json", 294), ("application/json", 200)],
+)
+async def test_partial_data_is_294_with_the_graphql_response_media_type(
+    edge: Edge, accept: str, status: int
+) -> None:
+    """GraphQL over HTTP: 294 tells intermediaries "partial success"; legacy clients get 200."""
+    edge.profiles_mode["kind"] = "garbage"
+    try:
+        response = await post(
+            edge, {"query": "{ me { id profile { displayName } } }"}, headers={"accept": accept}
+        )
+    finally:
+        edge.profiles_mode["kind"] = "ok"
+    assert response.status_code == status
+    assert response.json()["data"] == {"me": {"id": "u1", "profile": None}}
+
+
 async def test_subgraph_down_gives_partial_data(tmp_path: Path) -> None:
     supergraph = tmp_path / "supergraph.graphql"
     closed = free_port()

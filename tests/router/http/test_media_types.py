@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from router.errors import RequestError
@@ -85,19 +87,23 @@ def test_other_bodies_are_415(content_type: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("media", "status", "has_data", "expected"),
+    ("media", "status", "body", "expected"),
     [
-        (JSON, 400, False, 200),  # a request error of a well-formed request: legacy clients
-        (GQL, 400, False, 400),
-        (JSON, 200, True, 200),
-        (GQL, 200, True, 200),  # partial data with errors stays 2xx
-        (GQL, 200, False, 400),  # no data is never 2xx with this media type (a MUST)
-        (JSON, 200, False, 200),  # e.g. PERSISTED_QUERY_NOT_FOUND, as Apollo answers it
-        (JSON, 405, False, 405),
-        (JSON, 401, False, 401),
-        (JSON, 429, False, 429),
-        (JSON, 500, False, 500),
+        (JSON, 400, {"errors": [1]}, 200),  # a request error of a well-formed request
+        (GQL, 400, {"errors": [1]}, 400),
+        (JSON, 200, {"data": {}}, 200),
+        (GQL, 200, {"data": {}}, 200),
+        (JSON, 200, {"data": {}, "errors": [1]}, 200),
+        (GQL, 200, {"data": {}, "errors": [1]}, 294),  # partial success
+        (GQL, 200, {"data": None, "errors": [1]}, 294),
+        (GQL, 200, {"errors": [1]}, 400),  # no data is never 2xx with this media type (MUST)
+        (JSON, 200, {"errors": [1]}, 200),  # e.g. PERSISTED_QUERY_NOT_FOUND, as Apollo answers
+        (JSON, 405, {"errors": [1]}, 405),
+        (GQL, 401, {"errors": [1]}, 401),
+        (JSON, 429, {"errors": [1]}, 429),
+        (JSON, 500, {"errors": [1]}, 500),
     ],
 )
-def test_response_status(media: str, status: int, has_data: bool, expected: int) -> None:
-    assert response_status(media, status, has_data) == expected  # type: ignore[arg-type]
+def test_response_status(media: str, status: int, body: dict[str, Any], expected: int) -> None:
+    has_data, has_errors = "data" in body, bool(body.get("errors"))
+    assert response_status(media, status, has_data=has_data, has_errors=has_errors) == expected  # type: ignore[arg-type]
