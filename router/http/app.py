@@ -3,6 +3,8 @@
 ``POST /graphql`` takes JSON; ``GET /graphql`` takes queries in the URL (mutations are
 refused with 405, as GraphQL over HTTP requires) and serves GraphiQL to browsers. Every
 refusal is a GraphQL ``errors`` body with a stable ``extensions.code``, never a bare 500.
+Before any GraphQL work an operation passes CSRF prevention (``csrf.py``) and content
+negotiation (``media_types.py``); CORS is a middleware. docs/graphql-over-http.md.
 """
 
 from __future__ import annotations
