@@ -162,7 +162,7 @@ def build_stages(
         OperationLimitsStage(limits, offload, documents),
         ValidateStage(api, offload, documents, introspection=config.introspection),
         DemandControlStage(config.demand_control, costs, api, offload),
-        VariablesStage(api),
+        VariablesStage(api, offload),
         NormalizeStage(plans // 2, max_selections=limits.max_selections),
         AuthorizeStage(build_access_model(supergraph), api, plans // 4),
         PlanStage(supergraph, offload, plans),

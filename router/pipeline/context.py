@@ -30,6 +30,8 @@ class GraphQLRequest:
     operation_name: str | None = None
     variables: Mapping[str, Any] = field(default_factory=dict)
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    size: int = 0
+    """Bytes the request arrived as: how much work its values can make (variables stage)."""
 
 
 @dataclass(frozen=True, slots=True)

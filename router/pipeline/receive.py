@@ -43,7 +43,9 @@ def from_query_params(request: Request, max_bytes: int) -> GraphQLRequest:
     if not query and "persistedQuery" not in extensions:
         raise RequestError("Missing query parameter 'query'.", BAD_REQUEST)
     variables = _json_object(params.get("variables"), "variables")
-    return GraphQLRequest(query or None, params.get("operationName") or None, variables, extensions)
+    size = len(request.scope.get("query_string", b""))
+    operation_name = params.get("operationName") or None
+    return GraphQLRequest(query or None, operation_name, variables, extensions, size)
 
 
 def from_json(body: bytes) -> GraphQLRequest:
@@ -73,7 +75,7 @@ def from_json(body: bytes) -> GraphQLRequest:
     variables = _or_empty(payload.get("variables"))
     if not isinstance(variables, dict):
         raise RequestError("'variables' must be an object.", BAD_REQUEST)
-    return GraphQLRequest(query, operation_name, variables, extensions)
+    return GraphQLRequest(query, operation_name, variables, extensions, len(body))
 
 
 def _or_empty(value: Any) -> Any:

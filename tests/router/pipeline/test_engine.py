@@ -124,3 +124,29 @@ async def test_validation_errors_point_at_the_field_though_trees_are_cached_with
         error = response.body["errors"][0]
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert error["locations"] == [{"line": 2, "column": 8}]
+
+
+async def test_large_variables_are_coerced_off_the_event_loop() -> None:
+    import threading
+
+    from router.pipeline import variables as variables_module
+
+    router, _ = engine(offload_above_bytes=1000)
+    seen: list[str] = []
+    original = variables_module.get_variable_values
+
+    def spy(*args: Any) -> Any:
+        seen.append(threading.current_thread().name)
+        return original(*args)
+
+    query = "mutation ($all: [Preferences!]!) { savePreferences(all: $all) }"
+    small = GraphQLRequest(query, variables={"all": []}, size=100)
+    large = GraphQLRequest(query, variables={"all": [{"theme": "dark"}] * 200}, size=4000)
+    variables_module.get_variable_values = spy  # type: ignore[assignment]
+    try:
+        await router.handle(small, {})
+        await router.handle(large, {})
+    finally:
+        variables_module.get_variable_values = original
+    assert seen[0] == threading.current_thread().name
+    assert seen[1].startswith("router-cpu")
