@@ -127,8 +127,10 @@ def _compose(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from router.edge.internal_claims import InternalClaimsSigner
     from router.engine import RouterEngine
     from router.errors import RouterError
+    from router.settings import RouterSettings
     from router.supergraph.parse import load_supergraph
     from router.transports.subgraph import HttpSubgraphTransport
 
@@ -138,7 +140,8 @@ def _plan(args: argparse.Namespace) -> int:
     elif query.startswith("@"):
         query = Path(query[1:]).read_text(encoding="utf-8")
     supergraph = load_supergraph(args.supergraph)
-    engine = RouterEngine(supergraph, HttpSubgraphTransport({}))
+    signer = InternalClaimsSigner(RouterSettings().internal_secret)  # plans never fetch
+    engine = RouterEngine(supergraph, HttpSubgraphTransport({}, signer=signer))
     try:
         print(engine.plan_text(query, args.operation_name))
     except RouterError as exc:

@@ -19,8 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from router.edge.internal_claims import HEADER as CLAIMS_HEADER
-from router.edge.internal_claims import sign
+from router.edge.internal_claims import InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
@@ -88,11 +87,9 @@ class RouterApp:
         peer = request.client.host if request.client else ""
         address = client_address(peer, request.headers, self._trusted_proxies)
         claims = replace(claims, extra={**claims.extra, "client_address": address})
-        headers = {CLAIMS_HEADER: sign(claims, self.settings.internal_secret)}
         try:
             result = await self.engine.handle(
                 graphql_request,
-                headers,
                 claims=claims,
                 client_address=address,
                 expose_cost=wants_cost(request.headers),
@@ -138,7 +135,11 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     supergraph = load_supergraph(settings.supergraph_path)
     overrides = subgraph_url_overrides()
     urls = {g.name: overrides.get(g.name.lower(), g.url) for g in supergraph.graphs.values()}
-    transport = HttpSubgraphTransport(urls, timeout_s=settings.subgraph_timeout_seconds)
+    transport = HttpSubgraphTransport(
+        urls,
+        signer=InternalClaimsSigner(settings.internal_secret),
+        timeout_s=settings.subgraph_timeout_seconds,
+    )
     engine = RouterEngine(
         supergraph,
         transport,

@@ -40,7 +40,8 @@ class Recorder:
 
 def identity_app(recorder: Recorder) -> Starlette:
     async def graphql(request: Request) -> Response:
-        recorder.claims.append(verify(request.headers.get(HEADER), DEVELOPMENT_SECRET))
+        claims = verify(request.headers.get(HEADER), DEVELOPMENT_SECRET, service="identity")
+        recorder.claims.append(claims)
         body = await request.json()
         recorder.bodies.append(body)
         user = {"__typename": "User", "id": "u1", "email": "ada@example.com"}
@@ -52,6 +53,8 @@ def identity_app(recorder: Recorder) -> Starlette:
 
 def profiles_app(recorder: Recorder, mode: dict[str, str]) -> Starlette:
     async def graphql(request: Request) -> Response:
+        claims = verify(request.headers.get(HEADER), DEVELOPMENT_SECRET, service="profiles")
+        recorder.claims.append(claims)
         body = await request.json()
         recorder.bodies.append(body)
         if mode["kind"] == "slow":

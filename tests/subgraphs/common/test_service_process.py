@@ -77,7 +77,7 @@ async def test_identity_serve_migrates_and_serves(
                     "query": 'mutation { signUp(email: "p@example.com", '
                     'password: "correct-horse-battery") { user { id email } } }'
                 },
-                headers={HEADER: sign(Claims(), SECRET)},
+                headers={HEADER: sign(Claims(), SECRET, service="identity")},
             )
     finally:
         process.send_signal(signal.SIGTERM)
