@@ -298,3 +298,27 @@ async def test_an_unplannable_operation_is_a_coded_error_not_a_500(edge: Edge) -
     response = await post(edge, {"query": "{ orphan { secret } }"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+
+
+async def test_jwks_unreachable_is_503_with_retry_after_not_401(edge: Edge, tmp_path: Path) -> None:
+    """A client told 401 logs its user out; the platform's outage is a 503 to retry."""
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(FIXTURE.read_text())
+    settings = RouterSettings(
+        supergraph_path=str(supergraph),
+        jwks_url=f"http://127.0.0.1:{free_port()}/jwks",
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+    )
+    token = edge.token()
+    async with serve(create_app(settings)) as url, httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{url}/graphql",
+            json={"query": "{ __typename }"},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        anonymous = await client.post(f"{url}/graphql", json={"query": "{ __typename }"})
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) >= 1
+    assert response.json()["errors"][0]["extensions"]["code"] == "JWKS_UNAVAILABLE"
+    assert anonymous.json() == {"data": {"__typename": "Query"}}
