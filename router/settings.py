@@ -14,7 +14,11 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET, check_production_secret
+from router.edge.internal_claims import (
+    DEVELOPMENT_SECRET,
+    check_listen_secret,
+    check_production_secret,
+)
 from router.edge.rate_limit import EdgeRateLimits, RateRule, build_edge_rate_limits
 from router.engine import EngineConfig
 from router.pipeline.demand_control import DEFAULT_MAX_COST, DemandControl
@@ -77,6 +81,7 @@ class RouterSettings(BaseSettings):
     def _refuse_development_secret_in_production(self) -> RouterSettings:
         if self.environment == "production":
             check_production_secret(self.internal_secret)
+        check_listen_secret(self.internal_secret, self.host)
         return self
 
     def development_default(self, value: bool | None) -> bool:

@@ -86,6 +86,7 @@ def _dev(args: argparse.Namespace) -> int:
 
 def _router(args: argparse.Namespace) -> int:
     import uvicorn
+    from pydantic import ValidationError
 
     from router.http.app import create_app
     from router.settings import RouterSettings
@@ -95,7 +96,12 @@ def _router(args: argparse.Namespace) -> int:
         overrides["host"] = args.host
     if args.port:
         overrides["port"] = args.port
-    settings = RouterSettings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = RouterSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:  # a refused setting is an operator's error, not a traceback
+        for error in exc.errors():
+            print(f"router: error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     return 0
