@@ -61,6 +61,12 @@ class RouterSettings(BaseSettings):
     """None: on in development, off in production."""
     expose_query_plan: bool | None = None
     """None: the ``apollo-expose-query-plan`` header works in development only."""
+    metrics_listener: Literal["main", "separate", "off"] | None = None
+    """Where ``/metrics`` is served. None: on the public listener in development, on its own
+    listener (``metrics_host``:``metrics_port``) in production, where the public one must
+    not tell strangers what the router does."""
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9090
     demand_control_mode: Literal["off", "measure", "enforce"] = "enforce"
     demand_control_max_cost: int = DEFAULT_MAX_COST
     demand_control_list_size: int = DEFAULT_LIST_SIZE
@@ -87,6 +93,12 @@ class RouterSettings(BaseSettings):
     def development_default(self, value: bool | None) -> bool:
         """An on/off switch left unset follows the environment: on only in development."""
         return self.environment == "development" if value is None else value
+
+    def metrics_on(self) -> Literal["main", "separate", "off"]:
+        """Where ``/metrics`` is served, once the environment's default is applied."""
+        if self.metrics_listener is not None:
+            return self.metrics_listener
+        return "main" if self.environment == "development" else "separate"
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -85,10 +86,9 @@ def _dev(args: argparse.Namespace) -> int:
 
 
 def _router(args: argparse.Namespace) -> int:
-    import uvicorn
     from pydantic import ValidationError
 
-    from router.http.app import create_app
+    from router.http.listeners import build_servers, serve_all
     from router.settings import RouterSettings
 
     overrides: dict[str, object] = {"supergraph_path": args.supergraph}
@@ -102,8 +102,8 @@ def _router(args: argparse.Namespace) -> int:
         for error in exc.errors():
             print(f"router: error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return 2
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops, as uvicorn.run
+        asyncio.run(serve_all(build_servers(settings)))
     return 0
 
 

@@ -1,5 +1,9 @@
 """The router's public HTTP surface: GraphQL over HTTP, GraphiQL, health and metrics.
 
+What a stranger may reach follows ``ENVIRONMENT`` (docs/security.md, "Production switches"):
+GraphiQL, introspection, query plans and ``/metrics`` are on in development and off the public
+listener in production, where ``/metrics`` moves to its own listener (``router/http/listeners``).
+
 ``POST /graphql`` takes JSON; ``GET /graphql`` takes queries in the URL (mutations are
 refused with 405, as GraphQL over HTTP requires) and serves GraphiQL to browsers. Every
 refusal is a GraphQL ``errors`` body with a stable ``extensions.code``, never a bare 500.
@@ -164,11 +168,18 @@ def create_app(settings: RouterSettings) -> Starlette:
     routes = [
         Route("/graphql", router_app.graphql, methods=["GET", "POST"]),
         Route("/health", router_app.health, methods=["GET"]),
-        Route("/metrics", router_app.metrics, methods=["GET"]),
     ]
+    if settings.metrics_on() == "main":
+        routes.append(Route("/metrics", router_app.metrics, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.router = router_app
     return app
+
+
+def create_metrics_app(app: Starlette) -> Starlette:
+    """``/metrics`` of the router ``app``, for a listener apart from the public one."""
+    router_app: RouterApp = app.state.router
+    return Starlette(routes=[Route("/metrics", router_app.metrics, methods=["GET"])])
 
 
 def _wants_html(request: Request) -> bool:
