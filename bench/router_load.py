@@ -1,6 +1,7 @@
 """Router throughput, latency and memory against stand-in subgraphs.
 
     python -m bench.router_load [--duration 10] [--concurrency 16] [--compare-apollo]
+    python -m bench.router_load --limits [--rounds 3]
 
 Starts two stand-in subgraphs (``bench/standins.py``: fixed answers, no database) and the
 router (``supergraph router``, one process, as operators run it) on free 127.0.0.1 ports, then
@@ -8,15 +9,20 @@ drives each scenario with ``bench/load.py`` and prints requests/s, latency perce
 router's resident memory. The first row measures a stand-in directly: the ceiling that the
 load generator and the machine put on every other row. ``--compare-apollo`` runs the same
 rows through Apollo Gateway (Node; ``bench/node/``, installed from npm into a cache folder on
-first use). Prints figures; asserts nothing.
+first use). ``--limits`` instead races two routers on the same rows: every edge limit at its
+default (and rate limits on, with a budget the load never exhausts, so their cost is counted)
+against every limit off, alternating rounds and printing medians side by side. Prints
+figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -89,6 +95,66 @@ def _measure(label: str, url: str, query: str, args: argparse.Namespace) -> None
     print(f"{label}\n    {result.summary()}")
 
 
+LIMITS_OFF = {
+    "PARSER_MAX_TOKENS": "1000000000",
+    "PARSER_MAX_RECURSION": "1000000000",
+    "MAX_DEPTH": "1000000000",
+    "MAX_HEIGHT": "1000000000",
+    "MAX_ALIASES": "1000000000",
+    "MAX_ROOT_FIELDS": "1000000000",
+    "MAX_SELECTIONS": "1000000000",
+    "MAX_DIRECTIVES": "1000000000",
+    "MAX_FIELD_MERGES": "1000000000",
+    "DEMAND_CONTROL_MODE": "off",
+    "APQ_ENABLED": "false",
+    "RATE_LIMIT_ENABLED": "false",
+}
+LIMITS_ON = {
+    "RATE_LIMIT_ENABLED": "true",
+    "RATE_LIMIT_PER_ADDRESS": "1000000/s",
+    "RATE_LIMIT_PER_USER": "1000000/s",
+}
+
+
+def _race_limits(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """Rows of the two routers side by side: medians over ``--rounds`` alternating rounds."""
+    python = sys.executable
+    router_cmd = [python, "-m", "supergraph.cli", "router", "--supergraph", str(SUPERGRAPH)]
+    ports = {"limits off": free_port(), "limits on": free_port()}
+    settings = {"limits off": LIMITS_OFF, "limits on": LIMITS_ON}
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for name, port in ports.items():
+            stack.enter_context(
+                _process([*router_cmd, "--port", str(port)], {**env, **settings[name]})
+            )
+            urls[name] = f"http://127.0.0.1:{port}/graphql"
+        for url in urls.values():
+            _wait_ready(url)
+        for label, query in SCENARIOS:
+            rates: dict[str, list[float]] = {name: [] for name in urls}
+            p99s: dict[str, list[float]] = {name: [] for name in urls}
+            for _ in range(args.rounds):
+                for name, url in urls.items():
+                    request = graphql_request(url, query)
+                    asyncio.run(run_load(url, request, concurrency=args.concurrency, duration=1.0))
+                    result = asyncio.run(
+                        run_load(url, request, concurrency=args.concurrency, duration=args.duration)
+                    )
+                    rates[name].append(result.requests_per_second)
+                    p99s[name].append(result.percentile(99))
+            off, on = statistics.median(rates["limits off"]), statistics.median(rates["limits on"])
+            print(label)
+            for name in urls:
+                rate, p99 = statistics.median(rates[name]), statistics.median(p99s[name])
+                print(
+                    f"    {name:10} {rate:8.0f} req/s  p99 {p99:6.2f} ms  (rounds: "
+                    + ", ".join(f"{r:.0f}" for r in rates[name])
+                    + ")"
+                )
+            print(f"    limits on / off: {on / off:.3f}")
+
+
 def _rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 1e6
 
@@ -99,6 +165,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="open connections")
     parser.add_argument("--users", type=int, default=10, help="users the list query returns")
     parser.add_argument("--compare-apollo", action="store_true", help="also race Apollo Gateway")
+    parser.add_argument("--limits", action="store_true", help="race all limits on against off")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds for --limits")
     args = parser.parse_args()
 
     identity, profiles, router, apollo = (free_port() for _ in range(4))
@@ -118,6 +186,9 @@ def main() -> None:
     ):
         direct = f"http://127.0.0.1:{identity}/graphql"
         _wait_ready(direct)
+        if args.limits:
+            _race_limits(args, env)
+            return
         _measure("stand-in subgraph directly (ceiling)", direct, SCENARIOS[0][1], args)
         router_cmd = [python, "-m", "supergraph.cli", "router", "--supergraph", str(SUPERGRAPH)]
         with _process([*router_cmd, "--port", str(router)], env) as process:

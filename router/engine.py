@@ -9,7 +9,7 @@ lookups before its subgraph fetches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphql import validate
 
@@ -30,7 +30,7 @@ from router.pipeline.execute import ExecuteStage
 from router.pipeline.limits import OperationLimits, OperationLimitsStage
 from router.pipeline.normalize import NormalizeStage
 from router.pipeline.offload import CpuOffload
-from router.pipeline.parse import ParserLimits, ParseStage, parse_document
+from router.pipeline.parse import DocumentCache, ParserLimits, ParseStage, parse_document
 from router.pipeline.persisted import PersistedConfig, PersistedOperations, PersistedStage
 from router.pipeline.plan import PlanStage
 from router.pipeline.rate_limit import RateLimitStage
@@ -146,15 +146,18 @@ def build_stages(
 ) -> list[Stage]:
     """The pipeline, in the order a request flows through it."""
     api = supergraph.api_schema
-    documents, plans = config.document_cache_bytes, config.plan_cache_bytes
+    documents, plans = DocumentCache(config.document_cache_bytes), config.plan_cache_bytes
     limits = config.operation
     costs = build_cost_model(supergraph.schema)
+    screened = replace(
+        config.parser, max_aliases=limits.max_aliases, max_directives=limits.max_directives
+    )
     return [
         PersistedStage(PersistedOperations(config.persisted)),
-        ParseStage(config.parser, offload, documents),
+        ParseStage(screened, offload, documents),
         SelectOperationStage(),
-        OperationLimitsStage(limits, offload, documents // 8),
-        ValidateStage(api, offload, documents // 8, introspection=config.introspection),
+        OperationLimitsStage(limits, offload, documents),
+        ValidateStage(api, offload, documents, introspection=config.introspection),
         DemandControlStage(config.demand_control, costs, api, offload),
         VariablesStage(api),
         NormalizeStage(plans // 2, max_selections=limits.max_selections),

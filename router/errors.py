@@ -76,15 +76,13 @@ class RequestError(RouterError):
         """HTTP headers the refusal needs (``Allow``, ``Retry-After``)."""
 
     def again(self) -> RequestError:
-        """A new instance with the same content, to raise a cached refusal: raising one
-        instance repeatedly would keep each raise's traceback (and the request it holds)."""
-        return RequestError(
-            self.message,
-            self.code,
-            status=self.status,
-            locations=self.locations,
-            headers=self.headers,
-        )
+        """A new instance with the same content (and class), to raise a cached refusal:
+        raising one instance repeatedly would keep each raise's traceback (and the request
+        it holds) alive in the cache."""
+        fresh = type(self).__new__(type(self))
+        fresh.__dict__.update(self.__dict__)
+        fresh.args = self.args
+        return fresh
 
     def to_dict(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message}

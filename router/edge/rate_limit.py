@@ -15,6 +15,7 @@ errors for the same reason). ``failure_mode="closed"`` refuses instead.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import math
@@ -361,8 +362,10 @@ def client_address(
     return str(nearest)
 
 
+@functools.lru_cache(maxsize=65_536)
 def address_key(address: str) -> str:
-    """The bucket of an address: IPv4 as is, IPv6 by its /64 network."""
+    """The bucket of an address: IPv4 as is, IPv6 by its /64 network (memoized: parsing an
+    address costs more than the bucket itself)."""
     ip = _parse_ip(address)
     if isinstance(ip, ipaddress.IPv6Address):
         return str(ipaddress.IPv6Network((ip, 64), strict=False))

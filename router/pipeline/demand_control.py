@@ -19,11 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+import orjson
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 
 from router.errors import COST_ESTIMATED_TOO_EXPENSIVE, RequestError
 from router.pipeline.context import RequestContext
 from router.pipeline.offload import CpuOffload
+from router.planning.cache import BoundedCache
 from router.supergraph.cost import (
     DEFAULT_LIST_SIZE,
     CostEstimationError,
@@ -162,28 +164,40 @@ class DemandControlStage:
         model: CostModel,
         api_schema: GraphQLSchema,
         offload: CpuOffload | None = None,
+        cache_bytes: int = 8 << 20,
     ) -> None:
         self.config = config
         self.model = model
         self.api_schema = api_schema
         self.offload = offload
+        self.cache: BoundedCache[CostOutcome] = BoundedCache(cache_bytes)
 
     async def __call__(self, ctx: RequestContext) -> None:
         if self.config.mode == "off":
             return
-        arguments = (
-            self.config,
-            self.model,
-            self.api_schema,
-            ctx.require_document(),
-            ctx.require_definition(),
-            ctx.request.variables,
-        )
-        if self.offload is None:
-            outcome = measure(*arguments)
-        else:
-            outcome = await self.offload.run(len(ctx.query), measure, *arguments)
+        definition = ctx.require_definition()
+        # The estimate depends on the text, the operation and the variables (slicing
+        # arguments, conditions): repeated requests find it here instead of walking again.
+        variables = b""
+        if definition.variable_definitions:
+            variables = orjson.dumps(ctx.request.variables, option=orjson.OPT_SORT_KEYS)
+        key = (ctx.query, ctx.request.operation_name, variables)
+        outcome = self.cache.get(key)
+        if outcome is None:
+            arguments = (
+                self.config,
+                self.model,
+                self.api_schema,
+                ctx.require_document(),
+                definition,
+                ctx.request.variables,
+            )
+            if self.offload is None:
+                outcome = measure(*arguments)
+            else:
+                outcome = await self.offload.run(len(ctx.query), measure, *arguments)
+            self.cache.put(key, outcome, weight=len(ctx.query) + len(variables) + 128)
         if ctx.expose_cost:
             ctx.extensions.update(outcome.extension())
         if outcome.error is not None:
-            raise outcome.error
+            raise outcome.error.again()

@@ -37,6 +37,7 @@ from router.errors import (
 )
 from router.pipeline.context import RequestContext
 from router.pipeline.offload import CpuOffload
+from router.pipeline.parse import DocumentCache
 from router.planning.cache import BoundedCache
 
 
@@ -129,10 +130,13 @@ def check(measured: OperationMeasure, limits: OperationLimits) -> RequestError |
 class OperationLimitsStage:
     """Refuses ``ctx.definition`` past a limit; verdicts are cached by text and operation."""
 
-    def __init__(self, limits: OperationLimits, offload: CpuOffload, cache_bytes: int) -> None:
+    def __init__(
+        self, limits: OperationLimits, offload: CpuOffload, documents: DocumentCache
+    ) -> None:
         self.limits = limits
         self.offload = offload
-        self.cache: BoundedCache[RequestError | bool] = BoundedCache(cache_bytes)
+        self.documents = documents
+        self.cache: BoundedCache[RequestError | bool] = BoundedCache(documents.entries.capacity)
 
     async def __call__(self, ctx: RequestContext) -> None:
         key = (ctx.query, ctx.request.operation_name)
@@ -141,6 +145,8 @@ class OperationLimitsStage:
             verdict = await self.offload.run(len(ctx.query), self._verdict, ctx)
             self.cache.put(key, verdict, weight=len(ctx.query) + 64)
         if isinstance(verdict, RequestError):
+            if _single_operation(ctx.require_document()):
+                self.documents.refuse(ctx.query, verdict)  # no other operation to run
             raise verdict.again()
 
     def _verdict(self, ctx: RequestContext) -> RequestError | bool:
@@ -150,6 +156,10 @@ class OperationLimitsStage:
             max_selections=self.limits.max_selections,
         )
         return check(measured, self.limits) or True
+
+
+def _single_operation(document: DocumentNode) -> bool:
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) == 1
 
 
 class _Measurer:
@@ -194,7 +204,9 @@ class _Measurer:
             self.cyclic = self.cyclic or fragment is not None
             return _EMPTY  # unknown or cyclic: validation refuses the document next
         self._visiting.add(name)
-        totals = self.totals(fragment.selection_set)
+        inner = self.totals(fragment.selection_set)
+        own = len(fragment.directives or ())
+        totals = _Totals(inner.selections, inner.aliases, inner.directives + own, inner.depth)
         self._visiting.discard(name)
         self._memo[name] = totals
         return totals

@@ -33,6 +33,8 @@ from graphql import (
 from router.errors import (
     BAD_REQUEST,
     GRAPHQL_PARSE_FAILED,
+    MAX_ALIASES_LIMIT,
+    MAX_DIRECTIVES_LIMIT,
     MAX_RECURSION_LIMIT,
     MAX_TOKENS_LIMIT,
     RequestError,
@@ -41,8 +43,11 @@ from router.pipeline.context import RequestContext
 from router.pipeline.offload import CpuOffload
 from router.planning.cache import BoundedCache
 
-AST_BYTES_PER_CHAR = 70
-"""Measured: a parsed document holds about 70 bytes of Python objects per character of text."""
+AST_BYTES_PER_CHAR = 50
+"""Measured without locations: 21 to 57 bytes of Python objects per character of text (more
+for short documents). With locations it is twice that, and twice the objects for the garbage
+collector to walk, so cached trees are parsed without them (validation re-parses a document it
+refuses to point at the error)."""
 
 _TOKENS = re.compile(
     r'"""(?:\\"""|[^"]|"(?!""))*"""'  # block string
@@ -63,48 +68,67 @@ class ParserLimits:
     query has 163 tokens."""
     max_recursion: int = 100
     """Nesting of ``{`` ``(`` ``[`` together; Python's own recursion limit sits near 200."""
+    max_aliases: int | None = None
+    """The operation limits' (``OperationLimits``), screened lexically; None: not screened."""
+    max_directives: int | None = None
+
+
+class DocumentCache:
+    """Parsed documents and refusals by text, shared by the stages that judge a document.
+
+    A stage that refuses a whole document (limits, validation) replaces its tree with the
+    refusal: hostile documents then cost the cache only their text, and the next copy is
+    refused at the parse stage.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.entries: BoundedCache[DocumentNode | RequestError] = BoundedCache(capacity)
+
+    def get(self, text: str) -> DocumentNode | RequestError | None:
+        return self.entries.get(text)
+
+    def put(self, text: str, value: DocumentNode | RequestError) -> None:
+        per_char = 1 if isinstance(value, RequestError) else AST_BYTES_PER_CHAR
+        self.entries.put(text, value, weight=len(text) * (1 + per_char))
+
+    def refuse(self, text: str, refusal: RequestError) -> None:
+        self.put(text, refusal)
 
 
 class ParseStage:
     """Parses ``ctx.query`` into ``ctx.document``; results and refusals are cached by text."""
 
-    def __init__(self, limits: ParserLimits, offload: CpuOffload, cache_bytes: int) -> None:
+    def __init__(self, limits: ParserLimits, offload: CpuOffload, cache: DocumentCache) -> None:
         self.limits = limits
         self.offload = offload
-        self.cache: BoundedCache[DocumentNode | RequestError] = BoundedCache(cache_bytes)
+        self.documents = cache
+        self.cache = cache.entries
 
     async def __call__(self, ctx: RequestContext) -> None:
         text = ctx.query
         if not text.strip():
             raise RequestError("Request must contain a 'query' string.", BAD_REQUEST)
-        cached = self.cache.get(text)
+        cached = self.documents.get(text)
         if cached is None:
             cached = await self.offload.run(len(text), parse_document, text, self.limits)
-            per_char = 1 if isinstance(cached, RequestError) else AST_BYTES_PER_CHAR
-            self.cache.put(text, cached, weight=len(text) * (1 + per_char))
+            self.documents.put(text, cached)
         if isinstance(cached, RequestError):
             raise cached.again()
         ctx.document = cached
 
 
-def parse_document(text: str, limits: ParserLimits) -> DocumentNode | RequestError:
-    """The merged syntax tree of ``text``, or the coded refusal (returned, so it can be cached)."""
-    tokens, depth = scan(text, limits)
-    if tokens > limits.max_tokens:
-        return RequestError(
-            f"The document has more than {limits.max_tokens} tokens.", MAX_TOKENS_LIMIT
-        )
-    if depth > limits.max_recursion:
-        return RequestError(
-            f"The document nests deeper than {limits.max_recursion} levels.", MAX_RECURSION_LIMIT
-        )
+def parse_document(
+    text: str, limits: ParserLimits, *, with_locations: bool = False
+) -> DocumentNode | RequestError:
+    """The merged syntax tree of ``text``, or the coded refusal (returned, so it can be cached);
+    without source locations unless asked (syntax errors have theirs either way)."""
+    lexed = scan(text, limits)
+    refusal = lexed.refusal(limits)
+    if refusal is not None:
+        return refusal
     try:
-        document = parse(text, no_location=False, max_tokens=limits.max_tokens)
+        document = parse(text, no_location=not with_locations, max_tokens=limits.max_tokens)
     except GraphQLError as exc:
-        if "token limit" in exc.message.lower() or "tokens" in exc.message.lower():
-            return RequestError(
-                f"The document has more than {limits.max_tokens} tokens.", MAX_TOKENS_LIMIT
-            )
         locations = [{"line": loc.line, "column": loc.column} for loc in exc.locations or ()]
         return RequestError(exc.message, GRAPHQL_PARSE_FAILED, locations=locations or None)
     except RecursionError:
@@ -112,25 +136,75 @@ def parse_document(text: str, limits: ParserLimits) -> DocumentNode | RequestErr
     return merge_identical_selections(document)
 
 
-def scan(text: str, limits: ParserLimits) -> tuple[int, int]:
-    """(tokens, deepest bracket nesting) of ``text``, by one regular-expression pass that stops
-    as soon as either is past its limit; about 20 times faster than the parser, so an
-    oversized document is refused before the parser reads it."""
-    tokens = depth = deepest = 0
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one lexical pass tells about a document before it is parsed.
+
+    ``aliases`` and ``directives`` count the ``:`` and ``@`` outside parentheses (inside them
+    are arguments, variable definitions and values); in a document with one operation, every
+    such alias and directive is part of that operation at least once (an unused fragment is a
+    validation error anyway), so a count past an operation limit is refused here, before the
+    parser spends 10 µs a token on it.
+    """
+
+    tokens: int
+    depth: int
+    operations: int
+    aliases: int
+    directives: int
+
+    def refusal(self, limits: ParserLimits) -> RequestError | None:
+        if self.tokens > limits.max_tokens:
+            return RequestError(
+                f"The document has more than {limits.max_tokens} tokens.", MAX_TOKENS_LIMIT
+            )
+        if self.depth > limits.max_recursion:
+            return RequestError(
+                f"The document nests deeper than {limits.max_recursion} levels.",
+                MAX_RECURSION_LIMIT,
+            )
+        if self.operations != 1:
+            return None
+        if limits.max_aliases is not None and self.aliases > limits.max_aliases:
+            return RequestError(
+                f"The operation exceeds the limit of {limits.max_aliases} aliases.",
+                MAX_ALIASES_LIMIT,
+            )
+        if limits.max_directives is not None and self.directives > limits.max_directives:
+            return RequestError(
+                f"The operation exceeds the limit of {limits.max_directives} directives.",
+                MAX_DIRECTIVES_LIMIT,
+            )
+        return None
+
+
+def scan(text: str, limits: ParserLimits) -> Scan:
+    """One regular-expression pass over ``text`` (about 20 times faster than the parser) that
+    stops as soon as the tokens or the nesting are past their budget."""
+    tokens = depth = deepest = parens = operations = aliases = directives = 0
+    starting = True  # the next token at depth 0 starts a definition
     for match in _TOKENS.finditer(text):
         token = match.group()
         if token[0] == "#":
             continue
         tokens += 1
+        if starting and depth == 0:
+            starting = False
+            operations += token != "fragment"
         if token in _OPENING:
             depth += 1
-            if depth > deepest:
-                deepest = depth
+            parens += token != "{"
+            deepest = max(deepest, depth)
         elif token in _CLOSING:
             depth -= 1
+            parens -= token != "}"
+            starting = depth == 0 and token == "}"
+        elif parens == 0:
+            aliases += token == ":"
+            directives += token == "@"
         if tokens > limits.max_tokens or deepest > limits.max_recursion:
             break
-    return tokens, deepest
+    return Scan(tokens, deepest, operations, aliases, directives)
 
 
 def merge_identical_selections(document: DocumentNode) -> DocumentNode:

@@ -18,7 +18,11 @@ from graphql import (
 from router.errors import GRAPHQL_VALIDATION_FAILED, INTROSPECTION_DISABLED, RequestError
 from router.pipeline.context import RequestContext
 from router.pipeline.offload import CpuOffload
+from router.pipeline.parse import DocumentCache, ParserLimits, parse_document
 from router.planning.cache import BoundedCache
+
+UNSCREENED = ParserLimits(max_tokens=1 << 30, max_recursion=1 << 30)
+"""Re-parsing a document the parse stage accepted needs no budget again."""
 
 
 class ValidateStage:
@@ -26,33 +30,38 @@ class ValidateStage:
         self,
         schema: GraphQLSchema,
         offload: CpuOffload,
-        cache_bytes: int,
+        documents: DocumentCache,
         *,
         introspection: bool = True,
     ) -> None:
         self.schema = schema
         self.offload = offload
-        self.cache: BoundedCache[RequestError | bool] = BoundedCache(cache_bytes)
+        self.documents = documents
+        self.cache: BoundedCache[RequestError | bool] = BoundedCache(documents.entries.capacity)
         self.rules = tuple(specified_rules)
         if not introspection:
             self.rules += (NoSchemaIntrospectionCustomRule,)
 
     async def __call__(self, ctx: RequestContext) -> None:
-        verdict = self.cache.get(ctx.query)
-        if verdict is None:
-            document = ctx.require_document()
-            verdict = await self.offload.run(len(ctx.query), self._verdict, document)
-            self.cache.put(ctx.query, verdict, weight=len(ctx.query) + 64)
+        if self.cache.get(ctx.query):
+            return
+        document = ctx.require_document()
+        verdict = await self.offload.run(len(ctx.query), self._verdict, ctx.query, document)
         if isinstance(verdict, RequestError):
+            self.documents.refuse(ctx.query, verdict)
             raise verdict.again()
+        self.cache.put(ctx.query, verdict, weight=len(ctx.query) + 64)
 
-    def _verdict(self, document: DocumentNode) -> RequestError | bool:
+    def _verdict(self, text: str, document: DocumentNode) -> RequestError | bool:
         try:
             errors = validate(self.schema, document, self.rules)
         except RecursionError:
             return RequestError("The document nests too deeply.", GRAPHQL_VALIDATION_FAILED)
         if not errors:
             return True
+        located = parse_document(text, UNSCREENED, with_locations=True)  # to point at the error
+        if isinstance(located, DocumentNode):
+            errors = validate(self.schema, located, self.rules) or errors
         first = errors[0]
         code = GRAPHQL_VALIDATION_FAILED
         if "introspection" in first.message and "disabled" in first.message:

@@ -112,3 +112,15 @@ async def test_large_documents_are_parsed_off_the_event_loop() -> None:
         parse_module.parse_document = original
     assert seen[0] == threading.current_thread().name
     assert seen[1].startswith("router-cpu")
+
+
+async def test_validation_errors_point_at_the_field_though_trees_are_cached_without_locations() -> (
+    None
+):
+    router, _ = engine()
+    for _ in range(2):  # the second answer comes from the cached refusal
+        response = await router.handle(GraphQLRequest("{\n  me { nope }\n}"))
+        assert response.status == 400
+        error = response.body["errors"][0]
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert error["locations"] == [{"line": 2, "column": 8}]
