@@ -79,10 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
+    from router.edge.internal_claims import check_listen_secret
     from supergraph.dev import run_dev
     from supergraph.dev_options import options_from_arguments
+    from supergraph.layout import internal_secret
 
-    return run_dev(options_from_arguments(args))
+    options = options_from_arguments(args)
+    try:  # the router and subgraphs would refuse one by one; say it once, before starting
+        check_listen_secret(internal_secret(), options.host)
+    except ValueError as exc:
+        print(f"supergraph dev: error: {exc}", file=sys.stderr)
+        return 2
+    return run_dev(options)
 
 
 def _router(args: argparse.Namespace) -> int:

@@ -60,7 +60,8 @@ class JwksVerifier:
         self.backoff_max_s = backoff_max_s
         self.leeway_s = leeway_s
         self.fetches = 0
-        """Attempts to fetch the JWKS so far (tests and metrics)."""
+        self.fetch_failures = 0
+        """Attempts to fetch the JWKS, and those that failed (``/metrics``)."""
         self._client = client or httpx.AsyncClient(timeout=5.0)
         self._keys: dict[str, Any] = {}
         self._loaded_at = float("-inf")
@@ -141,6 +142,7 @@ class JwksVerifier:
             response.raise_for_status()
             key_set = jwt.PyJWKSet.from_dict(response.json())
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
+            self.fetch_failures += 1
             self._failures += 1
             delay = min(self.backoff_initial_s * 2 ** (self._failures - 1), self.backoff_max_s)
             self._next_attempt = time.monotonic() + delay

@@ -126,6 +126,12 @@ class RouterApp:
             "# HELP router_plan_cache_misses_total Plan cache misses.",
             "# TYPE router_plan_cache_misses_total counter",
             f"router_plan_cache_misses_total {plans.misses}",
+            "# HELP router_jwks_fetches_total Attempts to fetch the JWKS.",
+            "# TYPE router_jwks_fetches_total counter",
+            f"router_jwks_fetches_total {self.verifier.fetches}",
+            "# HELP router_jwks_fetch_failures_total JWKS fetches that failed.",
+            "# TYPE router_jwks_fetch_failures_total counter",
+            f"router_jwks_fetch_failures_total {self.verifier.fetch_failures}",
         ]
         return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 

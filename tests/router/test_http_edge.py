@@ -318,7 +318,9 @@ async def test_jwks_unreachable_is_503_with_retry_after_not_401(edge: Edge, tmp_
             headers={"authorization": f"Bearer {token}"},
         )
         anonymous = await client.post(f"{url}/graphql", json={"query": "{ __typename }"})
+        metrics = await client.get(f"{url}/metrics")
     assert response.status_code == 503
+    assert "router_jwks_fetch_failures_total 1\n" in metrics.text
     assert int(response.headers["retry-after"]) >= 1
     assert response.json()["errors"][0]["extensions"]["code"] == "JWKS_UNAVAILABLE"
     assert anonymous.json() == {"data": {"__typename": "Query"}}
