@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -116,8 +117,51 @@ LIMITS_ON = {
 }
 
 
+def _in_process_limits(rounds: int) -> None:
+    """The same two configurations through ``RouterEngine.handle`` with an in-memory transport:
+    no sockets, so the limits' own cost per request shows without the machine's noise."""
+    from router.engine import EngineConfig, GraphQLRequest, RouterEngine
+    from router.settings import RouterSettings
+    from router.supergraph.parse import load_supergraph
+    from tests.harness.fake_transport import FakeTransport
+
+    def answer(service: str, body: Any) -> dict[str, Any]:
+        if service == "profiles":
+            count = len(body["variables"]["representations"])
+            return {"data": {"_entities": [{"profile": {"displayName": "x"}}] * count}}
+        users = [{"__typename": "User", "id": str(i), "email": "e"} for i in range(10)]
+        return {"data": {"me": users[0], "users": users}}
+
+    supergraph = load_supergraph(str(SUPERGRAPH))
+    engines: dict[str, RouterEngine] = {}
+    for name, overrides in (("limits off", LIMITS_OFF), ("limits on", LIMITS_ON)):
+        settings = RouterSettings(**{k.lower(): v for k, v in overrides.items()})  # type: ignore[arg-type]
+        config: EngineConfig = settings.engine_config()
+        limits = settings.edge_rate_limits()
+        engines[name] = RouterEngine(supergraph, FakeTransport(answer), config, rate_limits=limits)
+
+    async def per_request(engine: RouterEngine, query: str, count: int = 2000) -> float:
+        for _ in range(200):
+            await engine.handle(GraphQLRequest(query), {}, client_address="127.0.0.1")
+        started = time.perf_counter()
+        for _ in range(count):
+            await engine.handle(GraphQLRequest(query), {}, client_address="127.0.0.1")
+        return (time.perf_counter() - started) / count * 1e6
+
+    print("in process (RouterEngine.handle, in-memory subgraphs), microseconds per request:")
+    for label, query in SCENARIOS:
+        costs: dict[str, list[float]] = {name: [] for name in engines}
+        for round_ in range(rounds):
+            order = list(engines.items())
+            for name, engine in order if round_ % 2 == 0 else reversed(order):
+                costs[name].append(asyncio.run(per_request(engine, query)))
+        off, on = (statistics.median(costs[name]) for name in ("limits off", "limits on"))
+        print(f"    {label}: limits off {off:.1f} µs, limits on {on:.1f} µs ({on - off:+.1f} µs)")
+
+
 def _race_limits(args: argparse.Namespace, env: dict[str, str]) -> None:
-    """Rows of the two routers side by side: medians over ``--rounds`` alternating rounds."""
+    """Rows of the two routers side by side: medians over ``--rounds`` rounds, the order of the
+    two flipped every round (whichever runs second in a round tends to be slower here)."""
     python = sys.executable
     router_cmd = [python, "-m", "supergraph.cli", "router", "--supergraph", str(SUPERGRAPH)]
     ports = {"limits off": free_port(), "limits on": free_port()}
@@ -134,8 +178,9 @@ def _race_limits(args: argparse.Namespace, env: dict[str, str]) -> None:
         for label, query in SCENARIOS:
             rates: dict[str, list[float]] = {name: [] for name in urls}
             p99s: dict[str, list[float]] = {name: [] for name in urls}
-            for _ in range(args.rounds):
-                for name, url in urls.items():
+            for round_ in range(args.rounds):
+                order = list(urls.items())
+                for name, url in order if round_ % 2 == 0 else reversed(order):
                     request = graphql_request(url, query)
                     asyncio.run(run_load(url, request, concurrency=args.concurrency, duration=1.0))
                     result = asyncio.run(
@@ -188,6 +233,7 @@ def main() -> None:
         _wait_ready(direct)
         if args.limits:
             _race_limits(args, env)
+            _in_process_limits(args.rounds)
             return
         _measure("stand-in subgraph directly (ceiling)", direct, SCENARIOS[0][1], args)
         router_cmd = [python, "-m", "supergraph.cli", "router", "--supergraph", str(SUPERGRAPH)]

@@ -21,6 +21,8 @@ from router.edge.internal_claims import (
 )
 from router.edge.rate_limit import EdgeRateLimits, RateRule, build_edge_rate_limits
 from router.engine import EngineConfig
+from router.http.cors import DEVELOPMENT_ORIGIN_REGEX, CorsPolicy, parse_origins
+from router.http.csrf import DEFAULT_REQUIRED_HEADERS, CsrfPolicy, parse_required_headers
 from router.pipeline.demand_control import DEFAULT_MAX_COST, DemandControl
 from router.pipeline.limits import OperationLimits
 from router.pipeline.parse import ParserLimits
@@ -82,6 +84,13 @@ class RouterSettings(BaseSettings):
     rate_limit_redis_failure: Literal["open", "closed"] = "open"
     rate_limit_max_keys: int = 100_000
     trusted_proxies: str = ""
+    # HTTP conventions (router/http/): CSRF prevention and CORS, docs/graphql-over-http.md.
+    csrf_prevention: bool = True
+    csrf_required_headers: str = ",".join(DEFAULT_REQUIRED_HEADERS)
+    cors_allow_origins: str | None = None
+    """Comma-separated origins. None (with no regex): loopback origins in development only."""
+    cors_allow_origin_regex: str | None = None
+    cors_allow_credentials: bool = False
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> RouterSettings:
@@ -89,6 +98,29 @@ class RouterSettings(BaseSettings):
             check_production_secret(self.internal_secret)
         check_listen_secret(self.internal_secret, self.host)
         return self
+
+    @model_validator(mode="after")
+    def _check_http_conventions(self) -> RouterSettings:
+        self.csrf_policy()
+        self.cors_policy()
+        return self
+
+    def csrf_policy(self) -> CsrfPolicy:
+        return CsrfPolicy(
+            enabled=self.csrf_prevention,
+            required_headers=parse_required_headers(self.csrf_required_headers),
+        )
+
+    def cors_policy(self) -> CorsPolicy:
+        origins, regex = self.cors_allow_origins, self.cors_allow_origin_regex
+        if origins is None and regex is None and self.environment == "development":
+            regex = DEVELOPMENT_ORIGIN_REGEX
+        return CorsPolicy(
+            allow_origins=parse_origins(origins or ""),
+            allow_origin_regex=regex or None,
+            allow_credentials=self.cors_allow_credentials,
+            extra_allowed_headers=self.csrf_policy().required_headers,
+        )
 
     def development_default(self, value: bool | None) -> bool:
         """An on/off switch left unset follows the environment: on only in development."""

@@ -7,6 +7,8 @@ listener in production, where ``/metrics`` moves to its own listener (``router/h
 ``POST /graphql`` takes JSON; ``GET /graphql`` takes queries in the URL (mutations are
 refused with 405, as GraphQL over HTTP requires) and serves GraphiQL to browsers. Every
 refusal is a GraphQL ``errors`` body with a stable ``extensions.code``, never a bare 500.
+Before any GraphQL work an operation passes CSRF prevention (``csrf.py``) and content
+negotiation (``media_types.py``); CORS is a middleware. docs/graphql-over-http.md.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, RequestError
+from router.http.csrf import check_csrf
 from router.http.graphiql import GRAPHIQL_HTML
+from router.http.media_types import check_json_body, negotiate, not_acceptable
+from router.http.responses import graphql_response
 from router.pipeline import refusal
 from router.pipeline.demand_control import wants_cost
 from router.pipeline.receive import from_json, from_query_params, read_body
@@ -64,20 +69,25 @@ class RouterApp:
         self.verifier = verifier
         self._expose_plan = settings.development_default(settings.expose_query_plan)
         self._trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)
+        self._graphiql = settings.development_default(settings.graphiql)
+        self._csrf = settings.csrf_policy()
 
     async def graphql(self, request: Request) -> Response:
         limits = self.settings
+        if request.method == "GET" and self._graphiql and _wants_graphiql_page(request):
+            return HTMLResponse(GRAPHIQL_HTML)
+        media = request.state.media_type = negotiate(request.headers.get("accept"))
         try:
+            check_csrf(request.headers.getlist("content-type"), request.headers, self._csrf)
+            if media is None:
+                raise not_acceptable(request.headers["accept"])
             if request.method == "GET":
-                graphiql = self.settings.development_default(self.settings.graphiql)
-                wants_graphiql = graphiql and _wants_html(request)
-                if wants_graphiql and not request.query_params.get("query"):
-                    return HTMLResponse(GRAPHIQL_HTML)
                 graphql_request = from_query_params(request, limits.max_get_query_bytes)
             else:
+                check_json_body(request.headers.get("content-type"))
                 graphql_request = from_json(await read_body(request, limits.max_request_bytes))
         except RequestError as exc:
-            return _error_response(exc)
+            return _error_response(request, exc)
         return await self._execute(
             request, graphql_request, allow_mutations=request.method != "GET"
         )
@@ -88,7 +98,7 @@ class RouterApp:
         try:
             claims = await self.verifier.claims_for(request.headers.get("authorization"))
         except RequestError as exc:
-            return _error_response(exc)
+            return _error_response(request, exc)
         peer = request.client.host if request.client else ""
         address = client_address(peer, request.headers, self._trusted_proxies)
         claims = replace(claims, extra={**claims.extra, "client_address": address})
@@ -105,8 +115,8 @@ class RouterApp:
         except Exception:  # a router bug: log it, answer in GraphQL's shape, leak nothing
             _log.exception("unexpected error while executing a request")
             error = RequestError("Internal server error.", INTERNAL_SERVER_ERROR, status=500)
-            return _error_response(error)
-        return _response(result)
+            return _error_response(request, error)
+        return _response(request, result)
 
     async def health(self, request: Request) -> Response:
         return OrjsonResponse({"status": "UP"})
@@ -182,7 +192,8 @@ def create_app(settings: RouterSettings) -> Starlette:
     ]
     if settings.metrics_on() == "main":
         routes.append(Route("/metrics", router_app.metrics, methods=["GET"]))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [settings.cors_policy().middleware()]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.router = router_app
     return app
 
@@ -193,13 +204,18 @@ def create_metrics_app(app: Starlette) -> Starlette:
     return Starlette(routes=[Route("/metrics", router_app.metrics, methods=["GET"])])
 
 
-def _wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "")
+def _wants_graphiql_page(request: Request) -> bool:
+    """A browser loading the URL (no operation in it): not an operation, so no CSRF check."""
+    return "text/html" in request.headers.get("accept", "") and not request.query_params.get(
+        "query"
+    )
 
 
-def _response(result: GraphQLResponse) -> Response:
-    return OrjsonResponse(result.body, status_code=result.status, headers=dict(result.headers))
+def _response(request: Request, result: GraphQLResponse) -> Response:
+    """A pipeline's answer: the request was well-formed, whatever the GraphQL errors."""
+    return graphql_response(result, getattr(request.state, "media_type", None), well_formed=True)
 
 
-def _error_response(error: RequestError) -> Response:
-    return _response(refusal(error))
+def _error_response(request: Request, error: RequestError) -> Response:
+    media = getattr(request.state, "media_type", None)
+    return graphql_response(refusal(error), media, well_formed=False)

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
-from router.errors import BAD_REQUEST, PAYLOAD_TOO_LARGE, RequestError
+from router.errors import BAD_REQUEST, BATCHING_NOT_ENABLED, PAYLOAD_TOO_LARGE, RequestError
 from router.pipeline.context import GraphQLRequest
 
 
@@ -51,10 +51,15 @@ def from_json(body: bytes) -> GraphQLRequest:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise RequestError("Request body is not valid JSON.", BAD_REQUEST) from exc
+    if isinstance(payload, list):
+        raise RequestError(
+            "Batched requests (a JSON array) are not supported: send one operation per request.",
+            BATCHING_NOT_ENABLED,
+        )
     if not isinstance(payload, dict):
         raise RequestError("Request body must be a JSON object.", BAD_REQUEST)
     query = payload.get("query")
-    extensions = payload.get("extensions") or {}
+    extensions = _or_empty(payload.get("extensions"))
     if not isinstance(extensions, dict):
         raise RequestError("'extensions' must be an object.", BAD_REQUEST)
     persisted = "persistedQuery" in extensions
@@ -65,10 +70,15 @@ def from_json(body: bytes) -> GraphQLRequest:
     operation_name = payload.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestError("'operationName' must be a string.", BAD_REQUEST)
-    variables = payload.get("variables") or {}
+    variables = _or_empty(payload.get("variables"))
     if not isinstance(variables, dict):
         raise RequestError("'variables' must be an object.", BAD_REQUEST)
     return GraphQLRequest(query, operation_name, variables, extensions)
+
+
+def _or_empty(value: Any) -> Any:
+    """``null`` means absent (GraphQL over HTTP); ``0``, ``false`` and ``""`` do not."""
+    return {} if value is None else value
 
 
 def _json_object(raw: str | None, name: str) -> dict[str, Any]:

@@ -23,6 +23,8 @@ LOGIN = """mutation ($email: String!, $password: String!) {
   login(email: $email, password: $password) { accessToken refreshToken expiresIn user { id } }
 }"""
 ME = "{ me { id email profile { displayName } } }"
+ACCEPT = "application/graphql-response+json, application/json;q=0.9"
+"""What GraphQL over HTTP tells clients to send: request errors then come with their 4xx."""
 
 
 def gql(
@@ -31,7 +33,7 @@ def gql(
     variables: dict[str, Any] | None = None,
     token: str | None = None,
 ) -> httpx.Response:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
+    headers = {"accept": ACCEPT} | ({"authorization": f"Bearer {token}"} if token else {})
     payload = {"query": query, "variables": variables or {}}
     return httpx.post(platform.graphql, json=payload, headers=headers, timeout=30)
 

@@ -18,7 +18,7 @@ from router.http.listeners import build_servers, serve_all
 from router.settings import RouterSettings
 from tests.harness.asgi_server import free_port
 
-FIXTURE = Path(__file__).parent / "fixtures" / "accounts.graphql"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "accounts.graphql"
 REAL_SECRET = "a-production-secret-of-forty-characters!"
 INTROSPECTION = {"query": "{ __schema { queryType { name } } }"}
 PLANNED = {"query": "{ me { id } }"}  # no identity is running: the plan is made all the same
