@@ -30,6 +30,7 @@ from router.pipeline.persisted import DEFAULT_APQ_MAX_BYTES, PersistedConfig
 from router.supergraph.cost import DEFAULT_LIST_SIZE
 
 _URL_OVERRIDE_PREFIX = "SUBGRAPH_URL_"
+_PARSER, _LIMITS = ParserLimits(), OperationLimits()
 
 
 class RouterSettings(BaseSettings):
@@ -46,15 +47,16 @@ class RouterSettings(BaseSettings):
     subgraph_timeout_seconds: float = 30.0
     max_request_bytes: int = 2_000_000
     max_get_query_bytes: int = 32_768
-    parser_max_tokens: int = 5_000
-    parser_max_recursion: int = 100
-    max_depth: int = 50
-    max_height: int = 200
-    max_aliases: int = 30
-    max_root_fields: int = 20
-    max_selections: int = 10_000
-    max_directives: int = 50
-    max_field_merges: int = 5_000
+    # limits: defaults live beside the code that enforces them (docs/configuration.md)
+    parser_max_tokens: int = _PARSER.max_tokens
+    parser_max_recursion: int = _PARSER.max_recursion
+    max_depth: int = _LIMITS.max_depth
+    max_height: int = _LIMITS.max_height
+    max_aliases: int = _LIMITS.max_aliases
+    max_root_fields: int = _LIMITS.max_root_fields
+    max_selections: int = _LIMITS.max_selections
+    max_directives: int = _LIMITS.max_directives
+    max_field_merges: int = _LIMITS.max_field_merges
     document_cache_mb: int = 64
     plan_cache_mb: int = 64
     introspection: bool | None = None

@@ -64,6 +64,7 @@ from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
 from router.errors import COST_QUERY_PARSE_FAILURE, RequestError
+from router.supergraph.parse import link_imports
 
 COST_SPEC_URL = "https://specs.apollo.dev/cost/"
 MUTATION_COST = 10
@@ -169,24 +170,9 @@ def _directive_names(schema: GraphQLSchema) -> tuple[str | None, str | None]:
                 continue
             alias = args.get("as")
             prefix = alias.value if isinstance(alias, StringValueNode) else "cost"
-            imports = dict(_imports(args.get("import")))
+            imports = dict(link_imports(args.get("import")))
             return imports.get("cost", prefix), imports.get("listSize", f"{prefix}__listSize")
     return None, None
-
-
-def _imports(value: ValueNode | None) -> Iterable[tuple[str, str]]:
-    """``import:`` entries as (name in the spec, local name), without ``@``."""
-    for item in value.values if isinstance(value, ListValueNode) else ():
-        if isinstance(item, StringValueNode):
-            name = item.value.removeprefix("@")
-            yield name, name
-        elif isinstance(item, ObjectValueNode):
-            fields = {f.name.value: f.value for f in item.fields}
-            name_node, alias_node = fields.get("name"), fields.get("as")
-            if isinstance(name_node, StringValueNode):
-                name = name_node.value.removeprefix("@")
-                local = alias_node.value if isinstance(alias_node, StringValueNode) else name
-                yield name, local.removeprefix("@")
 
 
 def _applied(named: GraphQLNamedType) -> list[ConstDirectiveNode]:
