@@ -142,10 +142,10 @@ def _in_process_limits(rounds: int) -> None:
 
     async def per_request(engine: RouterEngine, query: str, count: int = 2000) -> float:
         for _ in range(200):
-            await engine.handle(GraphQLRequest(query), {}, client_address="127.0.0.1")
+            await engine.handle(GraphQLRequest(query), client_address="127.0.0.1")
         started = time.perf_counter()
         for _ in range(count):
-            await engine.handle(GraphQLRequest(query), {}, client_address="127.0.0.1")
+            await engine.handle(GraphQLRequest(query), client_address="127.0.0.1")
         return (time.perf_counter() - started) / count * 1e6
 
     print("in process (RouterEngine.handle, in-memory subgraphs), microseconds per request:")

@@ -9,7 +9,6 @@ lookups before its subgraph fetches.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from graphql import validate
@@ -100,7 +99,6 @@ class RouterEngine:
     async def handle(
         self,
         request: GraphQLRequest,
-        headers: Mapping[str, str],
         *,
         claims: Claims = ANONYMOUS,
         client_address: str = "",
@@ -113,7 +111,6 @@ class RouterEngine:
             request,
             claims=claims,
             client_address=client_address,
-            subgraph_headers=headers,
             allowed_kinds=_ALL_KINDS if allow_mutations else _QUERIES,
             expose_plan=expose_plan,
             expose_cost=expose_cost,

@@ -4,7 +4,8 @@
      ├── SupergraphError        the supergraph file cannot be served (start-up only)
      └── RequestError           the request is refused before execution (has code, HTTP status)
           ├── parse / validation / variables / unknown operation
-          └── authentication (bad, expired or forged token)
+          ├── authentication (bad, expired or forged token: 401)
+          └── the JWKS is unreachable and the token needs a key we lack (503, Retry-After)
 
 Errors met during execution (a subgraph down, slow or wrong) are not raised: they become
 entries in the response's ``errors`` next to partial data, with the codes below.
@@ -21,6 +22,7 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 BAD_REQUEST = "BAD_REQUEST"
 OPERATION_NOT_FOUND = "GRAPHQL_UNKNOWN_OPERATION_NAME"
 UNAUTHENTICATED = "UNAUTHENTICATED"
+JWKS_UNAVAILABLE = "JWKS_UNAVAILABLE"
 SUBREQUEST_HTTP_ERROR = "SUBREQUEST_HTTP_ERROR"
 SUBREQUEST_TIMEOUT = "SUBREQUEST_TIMEOUT"
 SUBREQUEST_MALFORMED_RESPONSE = "SUBREQUEST_MALFORMED_RESPONSE"

@@ -14,7 +14,11 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET, check_production_secret
+from router.edge.internal_claims import (
+    DEVELOPMENT_SECRET,
+    check_listen_secret,
+    check_production_secret,
+)
 from router.edge.rate_limit import EdgeRateLimits, RateRule, build_edge_rate_limits
 from router.engine import EngineConfig
 from router.http.cors import DEVELOPMENT_ORIGIN_REGEX, CorsPolicy, parse_origins
@@ -61,6 +65,12 @@ class RouterSettings(BaseSettings):
     """None: on in development, off in production."""
     expose_query_plan: bool | None = None
     """None: the ``apollo-expose-query-plan`` header works in development only."""
+    metrics_listener: Literal["main", "separate", "off"] | None = None
+    """Where ``/metrics`` is served. None: on the public listener in development, on its own
+    listener (``metrics_host``:``metrics_port``) in production, where the public one must
+    not tell strangers what the router does."""
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9090
     demand_control_mode: Literal["off", "measure", "enforce"] = "enforce"
     demand_control_max_cost: int = DEFAULT_MAX_COST
     demand_control_list_size: int = DEFAULT_LIST_SIZE
@@ -88,6 +98,7 @@ class RouterSettings(BaseSettings):
     def _refuse_development_secret_in_production(self) -> RouterSettings:
         if self.environment == "production":
             check_production_secret(self.internal_secret)
+        check_listen_secret(self.internal_secret, self.host)
         return self
 
     @model_validator(mode="after")
@@ -116,6 +127,12 @@ class RouterSettings(BaseSettings):
     def development_default(self, value: bool | None) -> bool:
         """An on/off switch left unset follows the environment: on only in development."""
         return self.environment == "development" if value is None else value
+
+    def metrics_on(self) -> Literal["main", "separate", "off"]:
+        """Where ``/metrics`` is served, once the environment's default is applied."""
+        if self.metrics_listener is not None:
+            return self.metrics_listener
+        return "main" if self.environment == "development" else "separate"
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(

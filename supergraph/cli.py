@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -78,16 +79,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
+    from router.edge.internal_claims import check_listen_secret
     from supergraph.dev import run_dev
     from supergraph.dev_options import options_from_arguments
+    from supergraph.layout import internal_secret
 
-    return run_dev(options_from_arguments(args))
+    options = options_from_arguments(args)
+    try:  # the router and subgraphs would refuse one by one; say it once, before starting
+        check_listen_secret(internal_secret(), options.host)
+    except ValueError as exc:
+        print(f"supergraph dev: error: {exc}", file=sys.stderr)
+        return 2
+    return run_dev(options)
 
 
 def _router(args: argparse.Namespace) -> int:
-    import uvicorn
+    from pydantic import ValidationError
 
-    from router.http.app import create_app
+    from router.http.listeners import build_servers, serve_all
     from router.settings import RouterSettings
 
     overrides: dict[str, object] = {"supergraph_path": args.supergraph}
@@ -95,9 +104,14 @@ def _router(args: argparse.Namespace) -> int:
         overrides["host"] = args.host
     if args.port:
         overrides["port"] = args.port
-    settings = RouterSettings(**overrides)  # type: ignore[arg-type]
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    try:
+        settings = RouterSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:  # a refused setting is an operator's error, not a traceback
+        for error in exc.errors():
+            print(f"router: error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops, as uvicorn.run
+        asyncio.run(serve_all(build_servers(settings)))
     return 0
 
 
@@ -127,8 +141,10 @@ def _compose(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from router.edge.internal_claims import InternalClaimsSigner
     from router.engine import RouterEngine
     from router.errors import RouterError
+    from router.settings import RouterSettings
     from router.supergraph.parse import load_supergraph
     from router.transports.subgraph import HttpSubgraphTransport
 
@@ -138,7 +154,8 @@ def _plan(args: argparse.Namespace) -> int:
     elif query.startswith("@"):
         query = Path(query[1:]).read_text(encoding="utf-8")
     supergraph = load_supergraph(args.supergraph)
-    engine = RouterEngine(supergraph, HttpSubgraphTransport({}))
+    signer = InternalClaimsSigner(RouterSettings().internal_secret)  # plans never fetch
+    engine = RouterEngine(supergraph, HttpSubgraphTransport({}, signer=signer))
     try:
         print(engine.plan_text(query, args.operation_name))
     except RouterError as exc:

@@ -1,5 +1,9 @@
 """The router's public HTTP surface: GraphQL over HTTP, GraphiQL, health and metrics.
 
+What a stranger may reach follows ``ENVIRONMENT`` (docs/security.md, "Production switches"):
+GraphiQL, introspection, query plans and ``/metrics`` are on in development and off the public
+listener in production, where ``/metrics`` moves to its own listener (``router/http/listeners``).
+
 ``POST /graphql`` takes JSON; ``GET /graphql`` takes queries in the URL (mutations are
 refused with 405, as GraphQL over HTTP requires) and serves GraphiQL to browsers. Every
 refusal is a GraphQL ``errors`` body with a stable ``extensions.code``, never a bare 500.
@@ -22,8 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from router.edge.internal_claims import HEADER as CLAIMS_HEADER
-from router.edge.internal_claims import sign
+from router.edge.internal_claims import InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
@@ -99,11 +102,9 @@ class RouterApp:
         peer = request.client.host if request.client else ""
         address = client_address(peer, request.headers, self._trusted_proxies)
         claims = replace(claims, extra={**claims.extra, "client_address": address})
-        headers = {CLAIMS_HEADER: sign(claims, self.settings.internal_secret)}
         try:
             result = await self.engine.handle(
                 graphql_request,
-                headers,
                 claims=claims,
                 client_address=address,
                 expose_cost=wants_cost(request.headers),
@@ -135,6 +136,12 @@ class RouterApp:
             "# HELP router_plan_cache_misses_total Plan cache misses.",
             "# TYPE router_plan_cache_misses_total counter",
             f"router_plan_cache_misses_total {plans.misses}",
+            "# HELP router_jwks_fetches_total Attempts to fetch the JWKS.",
+            "# TYPE router_jwks_fetches_total counter",
+            f"router_jwks_fetches_total {self.verifier.fetches}",
+            "# HELP router_jwks_fetch_failures_total JWKS fetches that failed.",
+            "# TYPE router_jwks_fetch_failures_total counter",
+            f"router_jwks_fetch_failures_total {self.verifier.fetch_failures}",
         ]
         return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
@@ -149,7 +156,11 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     supergraph = load_supergraph(settings.supergraph_path)
     overrides = subgraph_url_overrides()
     urls = {g.name: overrides.get(g.name.lower(), g.url) for g in supergraph.graphs.values()}
-    transport = HttpSubgraphTransport(urls, timeout_s=settings.subgraph_timeout_seconds)
+    transport = HttpSubgraphTransport(
+        urls,
+        signer=InternalClaimsSigner(settings.internal_secret),
+        timeout_s=settings.subgraph_timeout_seconds,
+    )
     engine = RouterEngine(
         supergraph,
         transport,
@@ -178,12 +189,19 @@ def create_app(settings: RouterSettings) -> Starlette:
     routes = [
         Route("/graphql", router_app.graphql, methods=["GET", "POST"]),
         Route("/health", router_app.health, methods=["GET"]),
-        Route("/metrics", router_app.metrics, methods=["GET"]),
     ]
+    if settings.metrics_on() == "main":
+        routes.append(Route("/metrics", router_app.metrics, methods=["GET"]))
     middleware = [settings.cors_policy().middleware()]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.router = router_app
     return app
+
+
+def create_metrics_app(app: Starlette) -> Starlette:
+    """``/metrics`` of the router ``app``, for a listener apart from the public one."""
+    router_app: RouterApp = app.state.router
+    return Starlette(routes=[Route("/metrics", router_app.metrics, methods=["GET"])])
 
 
 def _wants_graphiql_page(request: Request) -> bool:

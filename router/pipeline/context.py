@@ -47,11 +47,10 @@ class RequestContext:
 
     request: GraphQLRequest
     claims: Claims = ANONYMOUS
-    """The verified caller (edge authentication, before the pipeline)."""
+    """The verified caller (edge authentication, before the pipeline); the transport signs
+    it for each subgraph fetch."""
     client_address: str = ""
     """The caller's network address as the transport saw it (rate limits)."""
-    subgraph_headers: Mapping[str, str] = field(default_factory=dict)
-    """Headers every subgraph request carries (the signed internal claims)."""
     allowed_kinds: frozenset[str] = frozenset({"query", "mutation", "subscription"})
     """Operation kinds the transport accepts (GET: queries only)."""
     expose_plan: bool = False

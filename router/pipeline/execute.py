@@ -1,7 +1,9 @@
 """Execute stage: run the plan against subgraphs and answer introspection fields locally.
 
-Failed fetches never raise: they add entries to ``ctx.errors`` and leave data missing, which
-the shape stage turns into nulls. Subscriptions and @defer join as other execution stages.
+The executor gets the caller's claims, not signed headers: the transport signs them per
+subgraph fetch. Failed fetches never raise: they add entries to ``ctx.errors`` and leave data
+missing, which the shape stage turns into nulls. Subscriptions and @defer join as other
+execution stages.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ class ExecuteStage:
 
     async def __call__(self, ctx: RequestContext) -> None:
         assert ctx.plan is not None, "the plan stage runs first"
-        state = await self.executor.execute(ctx.plan, ctx.variables, ctx.subgraph_headers)
+        state = await self.executor.execute(ctx.plan, ctx.variables, ctx.claims)
         ctx.data = state.data
         ctx.errors.extend(state.errors)
         keys = introspection_keys(ctx.require_operation())

@@ -13,7 +13,7 @@ from subgraphs.common.database import Database
 from subgraphs.common.service import ServiceSpec
 from subgraphs.identity.accounts import Accounts
 from subgraphs.identity.credentials import Passwords
-from subgraphs.identity.keys import load_signing_key
+from subgraphs.identity.keys import load_public_key, load_signing_key
 from subgraphs.identity.schema import build_identity_schema
 from subgraphs.identity.settings import IdentitySettings
 from subgraphs.identity.throttle import LoginThrottle, ThrottleLimits
@@ -23,7 +23,8 @@ NAME = "identity"
 
 
 def jwks_router(tokens: AccessTokens) -> APIRouter:
-    """``GET /.well-known/jwks.json``: the public key the router verifies access tokens with."""
+    """``GET /.well-known/jwks.json``: the public keys the router verifies access tokens with
+    (the current one, and the previous one during a rotation)."""
     router = APIRouter()
     jwks = tokens.jwks()
 
@@ -36,11 +37,13 @@ def jwks_router(tokens: AccessTokens) -> APIRouter:
 
 def build_app(settings: IdentitySettings) -> FastAPI:
     key = load_signing_key(settings.jwt_private_key_file, create_if_missing=not settings.production)
+    previous = settings.jwt_previous_public_key_file
     tokens = AccessTokens(
         key=key,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         ttl_seconds=settings.access_token_ttl_seconds,
+        previous=(load_public_key(previous),) if previous is not None else (),
     )
     database = Database(settings.database_url)
     throttle = LoginThrottle(

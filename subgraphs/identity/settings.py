@@ -15,6 +15,9 @@ DEVELOPMENT_KEY_FILE = Path(".data/identity/jwt-private-key.pem")
 class IdentitySettings(ServiceSettings):
     jwt_private_key_file: Path = DEVELOPMENT_KEY_FILE
     """PEM RSA private key signing access tokens; generated here in development if missing."""
+    jwt_previous_public_key_file: Path | None = None
+    """PEM of the key that signed tokens before the last rotation (public, or the old private
+    key file): published in the JWKS so those tokens verify until they expire."""
     jwt_issuer: str = "supergraph-identity"
     jwt_audience: str = "supergraph"
     access_token_ttl_seconds: int = 900

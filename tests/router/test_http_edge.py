@@ -40,7 +40,8 @@ class Recorder:
 
 def identity_app(recorder: Recorder) -> Starlette:
     async def graphql(request: Request) -> Response:
-        recorder.claims.append(verify(request.headers.get(HEADER), DEVELOPMENT_SECRET))
+        claims = verify(request.headers.get(HEADER), DEVELOPMENT_SECRET, service="identity")
+        recorder.claims.append(claims)
         body = await request.json()
         recorder.bodies.append(body)
         user = {"__typename": "User", "id": "u1", "email": "ada@example.com"}
@@ -52,6 +53,8 @@ def identity_app(recorder: Recorder) -> Starlette:
 
 def profiles_app(recorder: Recorder, mode: dict[str, str]) -> Starlette:
     async def graphql(request: Request) -> Response:
+        claims = verify(request.headers.get(HEADER), DEVELOPMENT_SECRET, service="profiles")
+        recorder.claims.append(claims)
         body = await request.json()
         recorder.bodies.append(body)
         if mode["kind"] == "slow":
@@ -343,3 +346,29 @@ async def test_an_unplannable_operation_is_a_coded_error_not_a_500(edge: Edge) -
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+
+
+async def test_jwks_unreachable_is_503_with_retry_after_not_401(edge: Edge, tmp_path: Path) -> None:
+    """A client told 401 logs its user out; the platform's outage is a 503 to retry."""
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(FIXTURE.read_text())
+    settings = RouterSettings(
+        supergraph_path=str(supergraph),
+        jwks_url=f"http://127.0.0.1:{free_port()}/jwks",
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+    )
+    token = edge.token()
+    async with serve(create_app(settings)) as url, httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{url}/graphql",
+            json={"query": "{ __typename }"},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        anonymous = await client.post(f"{url}/graphql", json={"query": "{ __typename }"})
+        metrics = await client.get(f"{url}/metrics")
+    assert response.status_code == 503
+    assert "router_jwks_fetch_failures_total 1\n" in metrics.text
+    assert int(response.headers["retry-after"]) >= 1
+    assert response.json()["errors"][0]["extensions"]["code"] == "JWKS_UNAVAILABLE"
+    assert anonymous.json() == {"data": {"__typename": "Query"}}

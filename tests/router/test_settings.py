@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from pydantic import ValidationError
@@ -30,6 +33,36 @@ def test_production_accepts_a_real_secret() -> None:
 def test_subgraph_url_overrides_come_from_prefixed_variables() -> None:
     environ = {"SUBGRAPH_URL_IDENTITY": "http://identity:4001/graphql", "OTHER": "x"}
     assert subgraph_url_overrides(environ) == {"identity": "http://identity:4001/graphql"}
+
+
+@pytest.mark.parametrize("environment", ["development", "production"])
+@pytest.mark.parametrize("secret", [DEVELOPMENT_SECRET, "too-short"])
+def test_a_weak_secret_is_refused_beyond_loopback_in_any_environment(
+    environment: str, secret: str
+) -> None:
+    with pytest.raises(ValidationError, match="INTERNAL_SECRET"):
+        RouterSettings(host="0.0.0.0", environment=environment, internal_secret=secret)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_the_development_secret_may_listen_on_loopback(host: str) -> None:
+    assert RouterSettings(host=host).internal_secret == DEVELOPMENT_SECRET
+
+
+def test_a_real_secret_may_listen_anywhere() -> None:
+    assert RouterSettings(host="0.0.0.0", internal_secret="s" * 40).host == "0.0.0.0"
+
+
+def test_supergraph_router_says_why_it_will_not_start() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "supergraph.cli", "router", "--supergraph", "none.graphql",
+         "--host", "0.0.0.0"],
+        env={**os.environ, "INTERNAL_SECRET": DEVELOPMENT_SECRET, "ENVIRONMENT": "development"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("router: error: refusing to listen on '0.0.0.0'")
+    assert "Traceback" not in done.stderr
 
 
 def test_cors_defaults_to_loopback_origins_in_development_only() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from router.edge.internal_claims import Claims
 from router.engine import EngineConfig, GraphQLRequest, RouterEngine
 from router.pipeline.parse import ParseStage
 from router.supergraph.parse import load_supergraph
@@ -30,17 +31,16 @@ def engine(**config: Any) -> tuple[RouterEngine, FakeTransport]:
 
 async def test_a_query_flows_through_every_stage() -> None:
     router, transport = engine()
-    response = await router.handle(GraphQLRequest("{ me { id email } }"), {"x": "1"})
+    caller = Claims(sub="u1", scopes=("read",))
+    response = await router.handle(GraphQLRequest("{ me { id email } }"), claims=caller)
     assert response.status == 200
     assert response.body == {"data": {"me": {"id": "u1", "email": "ada@example.com"}}}
-    assert [(service, headers) for service, _, headers in transport.sent] == [
-        ("identity", {"x": "1"})
-    ]
+    assert [(service, claims) for service, _, claims in transport.sent] == [("identity", caller)]
 
 
 async def test_get_may_not_run_a_mutation() -> None:
     router, transport = engine()
-    response = await router.handle(GraphQLRequest("mutation { logout }"), {}, allow_mutations=False)
+    response = await router.handle(GraphQLRequest("mutation { logout }"), allow_mutations=False)
     assert response.status == 405
     assert response.headers == {"allow": "POST"}
     assert response.body["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
@@ -49,17 +49,17 @@ async def test_get_may_not_run_a_mutation() -> None:
 
 async def test_introspection_can_be_switched_off_but_typename_stays() -> None:
     router, _ = engine(introspection=False)
-    refused = await router.handle(GraphQLRequest("{ __schema { queryType { name } } }"), {})
+    refused = await router.handle(GraphQLRequest("{ __schema { queryType { name } } }"))
     assert refused.status == 400
     assert refused.body["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
-    allowed = await router.handle(GraphQLRequest("{ __typename }"), {})
+    allowed = await router.handle(GraphQLRequest("{ __typename }"))
     assert allowed.body == {"data": {"__typename": "Query"}}
 
 
 async def test_a_refusal_is_never_sent_to_a_subgraph() -> None:
     router, transport = engine()
     for document in (attacks.aliased_logins(300), attacks.fragment_bomb(40), attacks.aliases(31)):
-        response = await router.handle(GraphQLRequest(document), {})
+        response = await router.handle(GraphQLRequest(document))
         assert response.status == 400
         assert "data" not in response.body
     assert transport.sent == []
@@ -67,8 +67,8 @@ async def test_a_refusal_is_never_sent_to_a_subgraph() -> None:
 
 async def test_a_cached_refusal_is_raised_anew_each_time() -> None:
     router, _ = engine()
-    first = await router.handle(GraphQLRequest(attacks.aliases(31)), {})
-    second = await router.handle(GraphQLRequest(attacks.aliases(31)), {})
+    first = await router.handle(GraphQLRequest(attacks.aliases(31)))
+    second = await router.handle(GraphQLRequest(attacks.aliases(31)))
     assert first.body == second.body
     cached = [stage.cache for stage in router.stages if hasattr(stage, "cache")]
     for cache in cached:
@@ -82,7 +82,7 @@ async def test_caches_stay_within_their_byte_budget(budget: int) -> None:
     keeps none of them, the large one some; neither grows past its budget."""
     router, _ = engine(document_cache_bytes=budget, plan_cache_bytes=budget)
     for i in range(200):
-        await router.handle(GraphQLRequest(f"{{ me {{ id }} }} # {i:3} " + "x" * 200), {})
+        await router.handle(GraphQLRequest(f"{{ me {{ id }} }} # {i:3} " + "x" * 200))
     parse_cache = next(s.cache for s in router.stages if isinstance(s, ParseStage))
     assert (len(parse_cache) > 0) == (budget > 15_000)
     for stage in router.stages:
@@ -106,8 +106,8 @@ async def test_large_documents_are_parsed_off_the_event_loop() -> None:
 
     parse_module.parse_document = spy  # type: ignore[assignment]
     try:
-        await router.handle(GraphQLRequest("{ me { id } }"), {})
-        await router.handle(GraphQLRequest("{ me { id } } # " + "x" * 200), {})
+        await router.handle(GraphQLRequest("{ me { id } }"))
+        await router.handle(GraphQLRequest("{ me { id } } # " + "x" * 200))
     finally:
         parse_module.parse_document = original
     assert seen[0] == threading.current_thread().name
@@ -119,7 +119,7 @@ async def test_validation_errors_point_at_the_field_though_trees_are_cached_with
 ):
     router, _ = engine()
     for _ in range(2):  # the second answer comes from the cached refusal
-        response = await router.handle(GraphQLRequest("{\n  me { nope }\n}"), {})
+        response = await router.handle(GraphQLRequest("{\n  me { nope }\n}"))
         assert response.status == 400
         error = response.body["errors"][0]
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -66,7 +66,7 @@ async def call(
 ) -> GraphQLResponse:
     """Call as the router does, with the client's address in the signed claims."""
     extra = {} if address is None else {"client_address": address}
-    header = sign(Claims(sub=user, extra=extra), SECRET)
+    header = sign(Claims(sub=user, extra=extra), SECRET, service="identity")
     return await subgraph.client.graphql(query, variables, headers={HEADER: header})
 
 
@@ -129,7 +129,7 @@ async def test_without_claims_the_peer_address_is_counted(strict: RunningSubgrap
     peer = "192.0.2.77"
     transport = httpx.ASGITransport(app=strict.app, client=(peer, 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://identity") as http:
-        client = SubgraphClient(http, SECRET)
+        client = SubgraphClient(http, SECRET, service="identity")
         for _ in range(PER_ADDRESS):
             failed = await client.graphql(LOGIN, {"email": new_email(), "password": PASSWORD})
             assert failed.codes == ["INVALID_CREDENTIALS"]
