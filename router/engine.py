@@ -1,73 +1,71 @@
-"""The request pipeline: parse, validate, coerce variables, plan, execute, shape.
+"""The router's engine: the request pipeline's stages, in order, over one supergraph.
 
-Everything that depends only on the operation text is cached (parse and validation by
-document text, plans by the normalized operation), so a repeated operation costs one dict
-lookup before its subgraph fetches. No schema work happens per request.
+This is the one place the order is written down (``build_stages``); the stages themselves are
+in ``router/pipeline/``, one module each. Everything that depends only on the operation text is
+cached by the stage that computes it (documents, limit verdicts, validation, normalized
+operations, plans), in caches bounded in bytes, so a repeated operation costs a few dict
+lookups before its subgraph fetches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
-from graphql import (
-    DocumentNode,
-    ExecutionResult,
-    GraphQLError,
-    OperationDefinitionNode,
-    execute,
-    parse,
-    validate,
-)
-from graphql.execution.values import get_variable_values
+from graphql import validate
 
+from router.edge.internal_claims import ANONYMOUS, Claims
+from router.edge.rate_limit import EdgeRateLimits
 from router.errors import (
-    BAD_REQUEST,
-    BAD_USER_INPUT,
-    GRAPHQL_PARSE_FAILED,
     GRAPHQL_VALIDATION_FAILED,
     QUERY_PLANNING_FAILED,
     PlanningError,
     RequestError,
 )
 from router.execution.executor import PlanExecutor
-from router.execution.response import ResponseShaper, SelectionPlans
+from router.pipeline import run_pipeline
+from router.pipeline.authorize import AuthorizeStage
+from router.pipeline.context import GraphQLRequest, GraphQLResponse, RequestContext, Stage
+from router.pipeline.demand_control import DemandControl, DemandControlStage
+from router.pipeline.execute import ExecuteStage
+from router.pipeline.limits import OperationLimits, OperationLimitsStage
+from router.pipeline.normalize import NormalizeStage
+from router.pipeline.offload import CpuOffload
+from router.pipeline.parse import DocumentCache, ParserLimits, ParseStage, parse_document
+from router.pipeline.persisted import PersistedConfig, PersistedOperations, PersistedStage
+from router.pipeline.plan import PlanStage
+from router.pipeline.rate_limit import RateLimitStage
+from router.pipeline.select import SelectOperationStage
+from router.pipeline.shape import ShapeStage
+from router.pipeline.validate import ValidateStage
+from router.pipeline.variables import VariablesStage
 from router.planning.cache import BoundedCache
-from router.planning.operation import (
-    Field,
-    Operation,
-    condition_variables,
-    normalize,
-    select_operation,
-)
+from router.planning.operation import normalize, select_operation
 from router.planning.plan import QueryPlan
 from router.planning.planner import build_query_plan
 from router.planning.printer import print_plan
+from router.supergraph.access import build_access_model
+from router.supergraph.cost import build_cost_model
 from router.supergraph.model import Supergraph
 from router.transports.subgraph import SubgraphTransport
 
+__all__ = ["EngineConfig", "GraphQLRequest", "GraphQLResponse", "RouterEngine"]
 
-@dataclass(frozen=True, slots=True)
-class GraphQLRequest:
-    query: str
-    operation_name: str | None = None
-    variables: Mapping[str, Any] = field(default_factory=dict)
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+_MB = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
-class GraphQLResponse:
-    body: dict[str, Any]
-    status: int = 200
+class EngineConfig:
+    """What the pipeline enforces and how much it caches (docs/configuration.md)."""
 
-
-@dataclass(frozen=True, slots=True)
-class _Document:
-    """A parsed and validated document, cached by its text."""
-
-    node: DocumentNode
-    conditions: dict[str | None, tuple[str, ...]]
+    parser: ParserLimits = field(default_factory=ParserLimits)
+    operation: OperationLimits = field(default_factory=OperationLimits)
+    document_cache_bytes: int = 64 * _MB
+    plan_cache_bytes: int = 64 * _MB
+    introspection: bool = True
+    demand_control: DemandControl = field(default_factory=DemandControl)
+    persisted: PersistedConfig = field(default_factory=PersistedConfig)
+    offload_workers: int = 2
+    offload_above_bytes: int = 1024
 
 
 class RouterEngine:
@@ -77,147 +75,94 @@ class RouterEngine:
         self,
         supergraph: Supergraph,
         transport: SubgraphTransport,
+        config: EngineConfig | None = None,
         *,
-        cache_size: int = 1000,
+        rate_limits: EdgeRateLimits | None = None,
     ) -> None:
         self.supergraph = supergraph
+        self.config = config or EngineConfig()
         self.executor = PlanExecutor(transport)
-        self.documents: BoundedCache[_Document] = BoundedCache(cache_size)
-        self.plans: BoundedCache[QueryPlan] = BoundedCache(cache_size)
-        self._operations: BoundedCache[Operation] = BoundedCache(cache_size)
-        self._selection_plans = SelectionPlans()
+        self.offload = CpuOffload(
+            workers=self.config.offload_workers, inline_below=self.config.offload_above_bytes
+        )
+        self.stages = build_stages(supergraph, self.executor, self.offload, self.config)
+        if rate_limits is not None:
+            self.stages.insert(0, RateLimitStage(rate_limits))
+
+    @property
+    def plans(self) -> BoundedCache[QueryPlan]:
+        for stage in self.stages:
+            if isinstance(stage, PlanStage):
+                return stage.cache
+        raise LookupError("no plan stage")
 
     async def handle(
         self,
         request: GraphQLRequest,
-        headers: Mapping[str, str],
         *,
+        claims: Claims = ANONYMOUS,
+        client_address: str = "",
         allow_mutations: bool = True,
         expose_plan: bool = False,
+        expose_cost: bool = False,
     ) -> GraphQLResponse:
         """Answer one request; refusals come back as GraphQL errors, never as exceptions."""
-        try:
-            document = self._document(request.query)
-            definition = select_operation(document.node, request.operation_name)
-            if not allow_mutations and definition.operation.value != "query":
-                raise RequestError(
-                    "Only queries may be sent with GET; use POST.", BAD_REQUEST, status=405
-                )
-            variables = self._variables(definition, request.variables)
-            operation, plan = self._plan(document, definition, request, variables)
-        except RequestError as exc:
-            return GraphQLResponse({"errors": [exc.to_dict()]}, exc.status)
-        except PlanningError as exc:
-            error = RequestError(str(exc), QUERY_PLANNING_FAILED)
-            return GraphQLResponse({"errors": [error.to_dict()]}, error.status)
-
-        state = await self.executor.execute(plan, variables, headers)
-        introspection_keys = _introspection_keys(operation)
-        if introspection_keys:
-            answers = self._introspect(document.node, request, variables)
-            state.data.update({k: answers.get(k) for k in introspection_keys})
-        shaper = ResponseShaper(self.supergraph.api_schema, state.errors, self._selection_plans)
-        data = shaper.shape(operation, state.data)
-        body: dict[str, Any] = {}
-        if state.errors:
-            body["errors"] = state.errors
-        body["data"] = data
-        if expose_plan:
-            body["extensions"] = {"queryPlan": print_plan(plan)}
-        return GraphQLResponse(body)
+        ctx = RequestContext(
+            request,
+            claims=claims,
+            client_address=client_address,
+            allowed_kinds=_ALL_KINDS if allow_mutations else _QUERIES,
+            expose_plan=expose_plan,
+            expose_cost=expose_cost,
+            query=request.query or "",
+        )
+        return await run_pipeline(self.stages, ctx)
 
     def plan_text(self, query: str, operation_name: str | None = None) -> str:
         """The readable plan of an operation (for ``supergraph plan``); skip/include as written."""
-        document = self._document(query)
-        definition = select_operation(document.node, operation_name)
-        request = GraphQLRequest(query, operation_name)
-        return print_plan(self._plan(document, definition, request, {})[1])
-
-    def _document(self, query: str) -> _Document:
-        cached = self.documents.get(query)
-        if cached is not None:
-            return cached
-        try:
-            node = parse(query)
-        except GraphQLError as exc:
-            raise RequestError(
-                exc.message, GRAPHQL_PARSE_FAILED, locations=_locations(exc)
-            ) from exc
-        errors = validate(self.supergraph.api_schema, node)
+        document = parse_document(query, self.config.parser)
+        if isinstance(document, RequestError):
+            raise document
+        errors = validate(self.supergraph.api_schema, document)
         if errors:
-            first = errors[0]
-            raise RequestError(
-                first.message, GRAPHQL_VALIDATION_FAILED, locations=_locations(first)
-            )
-        conditions: dict[str | None, tuple[str, ...]] = {}
-        for definition in node.definitions:
-            if isinstance(definition, OperationDefinitionNode):
-                name = definition.name.value if definition.name else None
-                conditions[name] = tuple(condition_variables(definition, node))
-        document = _Document(node, conditions)
-        self.documents.put(query, document)
-        return document
+            raise RequestError(errors[0].message, GRAPHQL_VALIDATION_FAILED)
+        definition = select_operation(document, operation_name)
+        operation = normalize(document, definition, {})
+        try:
+            return print_plan(build_query_plan(self.supergraph, operation))
+        except PlanningError as exc:
+            raise RequestError(str(exc), QUERY_PLANNING_FAILED) from exc
 
-    def _variables(
-        self, definition: OperationDefinitionNode, inputs: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        coerced = get_variable_values(
-            self.supergraph.api_schema, definition.variable_definitions or (), dict(inputs)
-        )
-        if isinstance(coerced, list):
-            raise RequestError(coerced[0].message, BAD_USER_INPUT, locations=_locations(coerced[0]))
-        # Subgraphs get the client's JSON values (defaults filled in) for declared variables.
-        return {name: inputs.get(name, value) for name, value in coerced.coerced.items()}
-
-    def _plan(
-        self,
-        document: _Document,
-        definition: OperationDefinitionNode,
-        request: GraphQLRequest,
-        variables: Mapping[str, Any],
-    ) -> tuple[Operation, QueryPlan]:
-        name = definition.name.value if definition.name else None
-        conditions = tuple(variables.get(v) is True for v in document.conditions.get(name, ()))
-        text_key = (request.query, name, conditions)
-        operation = self._operations.get(text_key)
-        if operation is None:
-            operation = normalize(document.node, definition, variables)
-            self._operations.put(text_key, operation)
-        plan = self.plans.get(operation)
-        if plan is None:
-            plan = build_query_plan(self.supergraph, operation)
-            self.plans.put(operation, plan)
-        return operation, plan
-
-    def _introspect(
-        self, document: DocumentNode, request: GraphQLRequest, variables: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        result = execute(
-            self.supergraph.api_schema,
-            document,
-            variable_values=dict(variables),
-            operation_name=request.operation_name,
-        )
-        if not isinstance(result, ExecutionResult):  # introspection resolvers are synchronous
-            return {}
-        return result.data if isinstance(result.data, dict) else {}
+    def close(self) -> None:
+        self.offload.close()
 
 
-def _introspection_keys(operation: Operation) -> set[str]:
-    """Response keys of root ``__schema``/``__type`` fields, answered by the router itself."""
-    keys: set[str] = set()
-    stack = list(operation.selections)
-    while stack:
-        selection = stack.pop()
-        if isinstance(selection, Field):
-            if selection.name in ("__schema", "__type"):
-                keys.add(selection.response_key)
-        else:
-            stack.extend(selection.selections)
-    return keys
+_ALL_KINDS = frozenset({"query", "mutation", "subscription"})
+_QUERIES = frozenset({"query"})
 
 
-def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
-    if not error.locations:
-        return None
-    return [{"line": loc.line, "column": loc.column} for loc in error.locations]
+def build_stages(
+    supergraph: Supergraph, executor: PlanExecutor, offload: CpuOffload, config: EngineConfig
+) -> list[Stage]:
+    """The pipeline, in the order a request flows through it."""
+    api = supergraph.api_schema
+    documents, plans = DocumentCache(config.document_cache_bytes), config.plan_cache_bytes
+    limits = config.operation
+    costs = build_cost_model(supergraph.schema)
+    screened = replace(
+        config.parser, max_aliases=limits.max_aliases, max_directives=limits.max_directives
+    )
+    return [
+        PersistedStage(PersistedOperations(config.persisted)),
+        ParseStage(screened, offload, documents),
+        SelectOperationStage(),
+        OperationLimitsStage(limits, offload, documents),
+        ValidateStage(api, offload, documents, introspection=config.introspection),
+        DemandControlStage(config.demand_control, costs, api, offload),
+        VariablesStage(api, offload),
+        NormalizeStage(plans // 2, max_selections=limits.max_selections),
+        AuthorizeStage(build_access_model(supergraph), api, plans // 4),
+        PlanStage(supergraph, offload, plans),
+        ExecuteStage(api, executor),
+        ShapeStage(api),
+    ]

@@ -26,6 +26,7 @@ from router.errors import SupergraphError
 from router.supergraph.model import Supergraph
 from router.supergraph.parse import parse_supergraph
 from schema.composition import CompositionResult
+from schema.persisted import MANIFEST_PATH, ManifestProblem, manifest_text
 
 CheckName = Literal["drift", "composition", "breaking", "dangerous", "operations", "events"]
 
@@ -61,9 +62,13 @@ def check_schema(
     acknowledged: Collection[str] = (),
     operations: Mapping[str, str] | None = None,
     event_problems: Sequence[str] = (),
+    persisted_manifest: str | None = None,
 ) -> CheckReport:
     """Drift, composition, changes against the latest published supergraph, and the known
-    client ``operations`` (file name -> document) against the new API schema."""
+    client ``operations`` (file name -> document) against the new API schema.
+
+    ``persisted_manifest`` is the committed manifest's text ("" when the file is missing),
+    checked against ``operations``; None skips that check (``supergraph publish`` writes it)."""
     findings = [
         Finding(
             "drift",
@@ -93,7 +98,21 @@ def check_schema(
     findings += [
         Finding("events", "EVENT_SCHEMA_INCOMPATIBLE", problem, True) for problem in event_problems
     ]
+    if persisted_manifest is not None:
+        findings += _manifest(operations or {}, persisted_manifest)
     return CheckReport(tuple(findings), composed)
+
+
+def _manifest(operations: Mapping[str, str], committed: str) -> list[Finding]:
+    """The safelist a router loads must list exactly the operations checked here."""
+    try:
+        expected = manifest_text(operations)
+    except ManifestProblem as exc:
+        return [Finding("operations", "OPERATION_NOT_PERSISTABLE", str(exc), True)]
+    if committed == expected:
+        return []
+    message = f"{MANIFEST_PATH} differs from schema/operations/: run `supergraph publish`"
+    return [Finding("drift", "PERSISTED_QUERIES_DRIFT", message, True)]
 
 
 def _operations(supergraph_sdl: str, operations: Mapping[str, str]) -> list[Finding]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -78,16 +79,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
+    from router.edge.internal_claims import check_listen_secret
     from supergraph.dev import run_dev
     from supergraph.dev_options import options_from_arguments
+    from supergraph.layout import internal_secret
 
-    return run_dev(options_from_arguments(args))
+    options = options_from_arguments(args)
+    try:  # the router and subgraphs would refuse one by one; say it once, before starting
+        check_listen_secret(internal_secret(), options.host)
+    except ValueError as exc:
+        print(f"supergraph dev: error: {exc}", file=sys.stderr)
+        return 2
+    return run_dev(options)
 
 
 def _router(args: argparse.Namespace) -> int:
-    import uvicorn
+    from pydantic import ValidationError
 
-    from router.http.app import create_app
+    from router.http.listeners import build_servers, serve_all
     from router.settings import RouterSettings
 
     overrides: dict[str, object] = {"supergraph_path": args.supergraph}
@@ -95,9 +104,14 @@ def _router(args: argparse.Namespace) -> int:
         overrides["host"] = args.host
     if args.port:
         overrides["port"] = args.port
-    settings = RouterSettings(**overrides)  # type: ignore[arg-type]
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    try:
+        settings = RouterSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:  # a refused setting is an operator's error, not a traceback
+        for error in exc.errors():
+            print(f"router: error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops, as uvicorn.run
+        asyncio.run(serve_all(build_servers(settings)))
     return 0
 
 
@@ -127,8 +141,10 @@ def _compose(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from router.edge.internal_claims import InternalClaimsSigner
     from router.engine import RouterEngine
     from router.errors import RouterError
+    from router.settings import RouterSettings
     from router.supergraph.parse import load_supergraph
     from router.transports.subgraph import HttpSubgraphTransport
 
@@ -138,7 +154,8 @@ def _plan(args: argparse.Namespace) -> int:
     elif query.startswith("@"):
         query = Path(query[1:]).read_text(encoding="utf-8")
     supergraph = load_supergraph(args.supergraph)
-    engine = RouterEngine(supergraph, HttpSubgraphTransport({}))
+    signer = InternalClaimsSigner(RouterSettings().internal_secret)  # plans never fetch
+    engine = RouterEngine(supergraph, HttpSubgraphTransport({}, signer=signer))
     try:
         print(engine.plan_text(query, args.operation_name))
     except RouterError as exc:
@@ -154,9 +171,20 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--registry", type=Path, default=Path("schema/registry"))
     parser.add_argument("--operations", type=Path, default=Path("schema/operations"))
     parser.add_argument("--event-schemas", type=Path, default=Path("events/schemas"))
+    parser.add_argument(
+        "--persisted-queries",
+        type=Path,
+        default=Path("schema/registry/persisted-queries.json"),
+        help="the safelist manifest of the operations (publish writes it, check compares it)",
+    )
 
 
-def _run_checks(args: argparse.Namespace, acknowledged: frozenset[str] = frozenset()) -> Any:
+def _run_checks(
+    args: argparse.Namespace,
+    acknowledged: frozenset[str] = frozenset(),
+    *,
+    check_manifest: bool = True,
+) -> Any:
     """Read everything the checks need, then run them (pure) on it."""
     from events.compatibility import check_event_schemas
     from router.settings import RouterSettings
@@ -173,18 +201,27 @@ def _run_checks(args: argparse.Namespace, acknowledged: frozenset[str] = frozens
     registry = Registry(args.registry)
     latest = registry.latest()
     committed = args.supergraph.read_text(encoding="utf-8") if args.supergraph.is_file() else None
+    manifest: str | None = None
+    if check_manifest:
+        path = args.persisted_queries
+        manifest = path.read_text(encoding="utf-8") if path.is_file() else ""
     return check_schema(
         drifted=drifted(args.subgraphs_dir),
         composition=composition,
         committed_supergraph=committed,
         published_supergraph=registry.sdl(latest) if latest else None,
         acknowledged=acknowledged,
-        operations={
-            path.name: path.read_text(encoding="utf-8")
-            for path in sorted(args.operations.glob("*.graphql"))
-        },
+        operations=_operations(args),
         event_problems=[str(problem) for problem in check_event_schemas(args.event_schemas)],
+        persisted_manifest=manifest,
     )
+
+
+def _operations(args: argparse.Namespace) -> dict[str, str]:
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(args.operations.glob("*.graphql"))
+    }
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -206,15 +243,16 @@ def _publish(args: argparse.Namespace) -> int:
     from schema.checks import render_text
     from schema.registry import Registry
 
-    report = _run_checks(args)
+    report = _run_checks(args, check_manifest=False)
     breaking = report.breaking()
     if args.acknowledge_breaking:
-        report = _run_checks(args, acknowledged=frozenset(breaking))
+        report = _run_checks(args, acknowledged=frozenset(breaking), check_manifest=False)
     if not report.ok or report.supergraph_sdl is None:
         print(render_text(report), file=sys.stderr)
         if breaking and not args.acknowledge_breaking:
             print("breaking changes need --acknowledge-breaking REASON", file=sys.stderr)
         return 1
+    _write_manifest(args)
     registry = Registry(args.registry)
     latest = registry.latest()
     if latest is not None and registry.sdl(latest) == report.supergraph_sdl:
@@ -229,6 +267,22 @@ def _publish(args: argparse.Namespace) -> int:
     )
     print(f"published v{version.version} ({version.sha256[:12]}) to {args.registry}")
     return 0
+
+
+def _write_manifest(args: argparse.Namespace) -> None:
+    """The safelist of exactly the operations the checks just validated."""
+    from schema.persisted import ManifestProblem, manifest_text
+
+    try:
+        text = manifest_text(_operations(args))
+    except ManifestProblem as exc:  # publish skips the drift check, so it surfaces here
+        raise SystemExit(f"error: {exc}") from exc
+    path: Path = args.persisted_queries
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
 
 
 def _error_codes(args: argparse.Namespace) -> int:

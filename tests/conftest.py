@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from supergraph.embedded.postgres import EmbeddedPostgres
+from tests.harness.platform import platform  # noqa: F401  (one real platform per session)
 
 
 @pytest.fixture(scope="session")

@@ -170,6 +170,13 @@ def test_the_router_serves_the_committed_supergraph_on_4000():
     assert "4000:4000" in SERVICES["router"]["ports"]
 
 
+def test_router_metrics_listen_on_the_compose_network_but_are_not_published():
+    env = environment("router")
+    assert env["ENVIRONMENT"] == "production"  # so /metrics is off the public listener
+    assert env["METRICS_PORT"] in SERVICES["router"]["expose"]
+    assert not any(env["METRICS_PORT"] in str(port) for port in SERVICES["router"]["ports"])
+
+
 def test_the_image_installs_the_project_with_pip():
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     assert "pip install ." in dockerfile

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from router.edge.internal_claims import Claims
 from router.errors import SUBREQUEST_MALFORMED_RESPONSE, error_entry
 from router.planning.operation import InlineFragment, Selection
 from router.planning.plan import (
@@ -53,11 +54,11 @@ class PlanExecutor:
         self,
         plan: QueryPlan,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str],
+        claims: Claims,
     ) -> ExecutionState:
         state = ExecutionState()
         if plan.node is not None:
-            await self._run(plan.node, state, variables, headers)
+            await self._run(plan.node, state, variables, claims)
         return state
 
     async def _run(
@@ -65,30 +66,30 @@ class PlanExecutor:
         node: PlanNode,
         state: ExecutionState,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str],
+        claims: Claims,
     ) -> None:
         match node:
             case Fetch():
-                await self._root_fetch(node, state, variables, headers)
+                await self._root_fetch(node, state, variables, claims)
             case Flatten(path=path, node=fetch):
-                await self._entity_fetch(path, fetch, state, variables, headers)
+                await self._entity_fetch(path, fetch, state, variables, claims)
             case BatchFetch():
-                await self._batch_fetch(node, state, variables, headers)
+                await self._batch_fetch(node, state, variables, claims)
             case Sequence(nodes=nodes):
                 for child in nodes:
-                    await self._run(child, state, variables, headers)
+                    await self._run(child, state, variables, claims)
             case Parallel(nodes=nodes):
-                await asyncio.gather(*(self._run(n, state, variables, headers) for n in nodes))
+                await asyncio.gather(*(self._run(n, state, variables, claims) for n in nodes))
 
     async def _root_fetch(
         self,
         fetch: Fetch,
         state: ExecutionState,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str],
+        claims: Claims,
     ) -> None:
         body = _body(fetch, variables)
-        response = await self._send(fetch.service, body, headers, state)
+        response = await self._send(fetch.service, body, claims, state)
         if response is None:
             return
         data = response.get("data")
@@ -103,13 +104,13 @@ class PlanExecutor:
         fetch: Fetch,
         state: ExecutionState,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str],
+        claims: Claims,
     ) -> None:
         batch = _EntityTargets.gather(state.data, (path,), fetch.representations)
         if not batch.representations:
             return
         body = _body(fetch, variables, {"representations": batch.representations})
-        response = await self._send(fetch.service, body, headers, state)
+        response = await self._send(fetch.service, body, claims, state)
         if response is not None:
             _merge_entities(fetch, response, {"_entities": batch}, state)
 
@@ -118,7 +119,7 @@ class PlanExecutor:
         fetch: BatchFetch,
         state: ExecutionState,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str],
+        claims: Claims,
     ) -> None:
         targets = {
             b.alias: _EntityTargets.gather(state.data, b.paths, b.representations)
@@ -128,7 +129,7 @@ class PlanExecutor:
             return
         extra = {b.variable: targets[b.alias].representations for b in fetch.batches}
         body = _body(fetch, variables, extra)
-        response = await self._send(fetch.service, body, headers, state)
+        response = await self._send(fetch.service, body, claims, state)
         if response is not None:
             _merge_entities(fetch, response, targets, state)
 
@@ -136,11 +137,11 @@ class PlanExecutor:
         self,
         service: str,
         body: dict[str, Any],
-        headers: Mapping[str, str],
+        claims: Claims,
         state: ExecutionState,
     ) -> dict[str, Any] | None:
         try:
-            return await self.transport.send(service, body, headers)
+            return await self.transport.send(service, body, claims)
         except SubgraphFetchError as exc:
             state.errors.append(error_entry(exc.message, exc.code, service=service))
             return None

@@ -1,15 +1,23 @@
 """The router's public HTTP surface: GraphQL over HTTP, GraphiQL, health and metrics.
 
+What a stranger may reach follows ``ENVIRONMENT`` (docs/security.md, "Production switches"):
+GraphiQL, introspection, query plans and ``/metrics`` are on in development and off the public
+listener in production, where ``/metrics`` moves to its own listener (``router/http/listeners``).
+
 ``POST /graphql`` takes JSON; ``GET /graphql`` takes queries in the URL (mutations are
 refused with 405, as GraphQL over HTTP requires) and serves GraphiQL to browsers. Every
 refusal is a GraphQL ``errors`` body with a stable ``extensions.code``, never a bare 500.
+Before any GraphQL work an operation passes CSRF prevention (``csrf.py``) and content
+negotiation (``media_types.py``); CORS is a middleware. docs/graphql-over-http.md.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -18,12 +26,18 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from router.edge.internal_claims import HEADER as CLAIMS_HEADER
-from router.edge.internal_claims import sign
+from router.edge.internal_claims import InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
+from router.edge.rate_limit import client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
-from router.errors import BAD_REQUEST, INTERNAL_SERVER_ERROR, RequestError
+from router.errors import INTERNAL_SERVER_ERROR, RequestError
+from router.http.csrf import check_csrf
 from router.http.graphiql import GRAPHIQL_HTML
+from router.http.media_types import check_json_body, negotiate, not_acceptable
+from router.http.responses import graphql_response
+from router.pipeline import refusal
+from router.pipeline.demand_control import wants_cost
+from router.pipeline.receive import from_json, from_query_params, read_body
 from router.settings import RouterSettings, subgraph_url_overrides
 from router.supergraph.parse import load_supergraph
 from router.transports.subgraph import HttpSubgraphTransport
@@ -53,27 +67,30 @@ class RouterApp:
         self.engine = engine
         self.transport = transport
         self.verifier = verifier
+        self._expose_plan = settings.development_default(settings.expose_query_plan)
+        self._trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)
+        self._graphiql = settings.development_default(settings.graphiql)
+        self._csrf = settings.csrf_policy()
 
     async def graphql(self, request: Request) -> Response:
-        if request.method == "GET":
-            wants_graphiql = self.settings.graphiql and _wants_html(request)
-            if wants_graphiql and not request.query_params.get("query"):
-                return HTMLResponse(GRAPHIQL_HTML)
-            try:
-                graphql_request = _from_query_params(request)
-            except RequestError as exc:
-                return _error_response(exc)
-            return await self._execute(request, graphql_request, allow_mutations=False)
-        body = await request.body()
-        if len(body) > self.settings.max_request_bytes:
-            return _error_response(
-                RequestError("Request body is too large.", BAD_REQUEST, status=413)
-            )
+        limits = self.settings
+        if request.method == "GET" and self._graphiql and _wants_graphiql_page(request):
+            return HTMLResponse(GRAPHIQL_HTML)
+        media = request.state.media_type = negotiate(request.headers.get("accept"))
         try:
-            graphql_request = _from_json(body)
+            check_csrf(request.headers.getlist("content-type"), request.headers, self._csrf)
+            if media is None:
+                raise not_acceptable(request.headers["accept"])
+            if request.method == "GET":
+                graphql_request = from_query_params(request, limits.max_get_query_bytes)
+            else:
+                check_json_body(request.headers.get("content-type"))
+                graphql_request = from_json(await read_body(request, limits.max_request_bytes))
         except RequestError as exc:
-            return _error_response(exc)
-        return await self._execute(request, graphql_request, allow_mutations=True)
+            return _error_response(request, exc)
+        return await self._execute(
+            request, graphql_request, allow_mutations=request.method != "GET"
+        )
 
     async def _execute(
         self, request: Request, graphql_request: GraphQLRequest, *, allow_mutations: bool
@@ -81,20 +98,25 @@ class RouterApp:
         try:
             claims = await self.verifier.claims_for(request.headers.get("authorization"))
         except RequestError as exc:
-            return _error_response(exc)
-        headers = {CLAIMS_HEADER: sign(claims, self.settings.internal_secret)}
+            return _error_response(request, exc)
+        peer = request.client.host if request.client else ""
+        address = client_address(peer, request.headers, self._trusted_proxies)
+        claims = replace(claims, extra={**claims.extra, "client_address": address})
         try:
             result = await self.engine.handle(
                 graphql_request,
-                headers,
+                claims=claims,
+                client_address=address,
+                expose_cost=wants_cost(request.headers),
                 allow_mutations=allow_mutations,
-                expose_plan=request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
+                expose_plan=self._expose_plan
+                and request.headers.get(_EXPOSE_PLAN_HEADER, "").lower() == "true",
             )
         except Exception:  # a router bug: log it, answer in GraphQL's shape, leak nothing
             _log.exception("unexpected error while executing a request")
             error = RequestError("Internal server error.", INTERNAL_SERVER_ERROR, status=500)
-            return _error_response(error)
-        return _response(result)
+            return _error_response(request, error)
+        return _response(request, result)
 
     async def health(self, request: Request) -> Response:
         return OrjsonResponse({"status": "UP"})
@@ -114,10 +136,17 @@ class RouterApp:
             "# HELP router_plan_cache_misses_total Plan cache misses.",
             "# TYPE router_plan_cache_misses_total counter",
             f"router_plan_cache_misses_total {plans.misses}",
+            "# HELP router_jwks_fetches_total Attempts to fetch the JWKS.",
+            "# TYPE router_jwks_fetches_total counter",
+            f"router_jwks_fetches_total {self.verifier.fetches}",
+            "# HELP router_jwks_fetch_failures_total JWKS fetches that failed.",
+            "# TYPE router_jwks_fetch_failures_total counter",
+            f"router_jwks_fetch_failures_total {self.verifier.fetch_failures}",
         ]
         return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
     async def aclose(self) -> None:
+        self.engine.close()
         await self.transport.aclose()
         await self.verifier.aclose()
 
@@ -127,8 +156,17 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     supergraph = load_supergraph(settings.supergraph_path)
     overrides = subgraph_url_overrides()
     urls = {g.name: overrides.get(g.name.lower(), g.url) for g in supergraph.graphs.values()}
-    transport = HttpSubgraphTransport(urls, timeout_s=settings.subgraph_timeout_seconds)
-    engine = RouterEngine(supergraph, transport, cache_size=settings.plan_cache_size)
+    transport = HttpSubgraphTransport(
+        urls,
+        signer=InternalClaimsSigner(settings.internal_secret),
+        timeout_s=settings.subgraph_timeout_seconds,
+    )
+    engine = RouterEngine(
+        supergraph,
+        transport,
+        settings.engine_config(),
+        rate_limits=settings.edge_rate_limits(),
+    )
     verifier = JwksVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
@@ -141,68 +179,43 @@ def create_app(settings: RouterSettings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # The supergraph's schema objects live as long as the process: move them out of the
+        # garbage collector's sight, so full collections walk only what requests create.
+        gc.collect()
+        gc.freeze()
         yield
         await router_app.aclose()
 
     routes = [
         Route("/graphql", router_app.graphql, methods=["GET", "POST"]),
         Route("/health", router_app.health, methods=["GET"]),
-        Route("/metrics", router_app.metrics, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    if settings.metrics_on() == "main":
+        routes.append(Route("/metrics", router_app.metrics, methods=["GET"]))
+    middleware = [settings.cors_policy().middleware()]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.router = router_app
     return app
 
 
-def _wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "")
+def create_metrics_app(app: Starlette) -> Starlette:
+    """``/metrics`` of the router ``app``, for a listener apart from the public one."""
+    router_app: RouterApp = app.state.router
+    return Starlette(routes=[Route("/metrics", router_app.metrics, methods=["GET"])])
 
 
-def _from_query_params(request: Request) -> GraphQLRequest:
-    params = request.query_params
-    query = params.get("query")
-    if not query:
-        raise RequestError("Missing query parameter 'query'.", BAD_REQUEST)
-    variables = _json_object(params.get("variables"), "variables")
-    extensions = _json_object(params.get("extensions"), "extensions")
-    return GraphQLRequest(query, params.get("operationName") or None, variables, extensions)
+def _wants_graphiql_page(request: Request) -> bool:
+    """A browser loading the URL (no operation in it): not an operation, so no CSRF check."""
+    return "text/html" in request.headers.get("accept", "") and not request.query_params.get(
+        "query"
+    )
 
 
-def _from_json(body: bytes) -> GraphQLRequest:
-    try:
-        payload = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise RequestError("Request body is not valid JSON.", BAD_REQUEST) from exc
-    if not isinstance(payload, dict):
-        raise RequestError("Request body must be a JSON object.", BAD_REQUEST)
-    query = payload.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise RequestError("Request must contain a 'query' string.", BAD_REQUEST)
-    operation_name = payload.get("operationName")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise RequestError("'operationName' must be a string.", BAD_REQUEST)
-    variables = payload.get("variables") or {}
-    extensions = payload.get("extensions") or {}
-    if not isinstance(variables, dict) or not isinstance(extensions, dict):
-        raise RequestError("'variables' and 'extensions' must be objects.", BAD_REQUEST)
-    return GraphQLRequest(query, operation_name, variables, extensions)
+def _response(request: Request, result: GraphQLResponse) -> Response:
+    """A pipeline's answer: the request was well-formed, whatever the GraphQL errors."""
+    return graphql_response(result, getattr(request.state, "media_type", None), well_formed=True)
 
 
-def _json_object(raw: str | None, name: str) -> dict[str, Any]:
-    if not raw:
-        return {}
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise RequestError(f"'{name}' is not valid JSON.", BAD_REQUEST) from exc
-    if not isinstance(value, dict):
-        raise RequestError(f"'{name}' must be a JSON object.", BAD_REQUEST)
-    return value
-
-
-def _response(result: GraphQLResponse) -> Response:
-    return OrjsonResponse(result.body, status_code=result.status)
-
-
-def _error_response(error: RequestError) -> Response:
-    return OrjsonResponse({"errors": [error.to_dict()]}, status_code=error.status)
+def _error_response(request: Request, error: RequestError) -> Response:
+    media = getattr(request.state, "media_type", None)
+    return graphql_response(refusal(error), media, well_formed=False)

@@ -29,7 +29,7 @@ from graphql import (
     visit,
 )
 
-from router.errors import OPERATION_NOT_FOUND, RequestError
+from router.errors import MAX_SELECTIONS_LIMIT, OPERATION_NOT_FOUND, RequestError
 
 OperationKind = Literal["query", "mutation", "subscription"]
 
@@ -116,9 +116,20 @@ def condition_variables(operation: OperationDefinitionNode, document: DocumentNo
 
 
 def normalize(
-    document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any],
+    *,
+    max_selections: int | None = None,
 ) -> Operation:
-    """Inline fragments and drop skipped selections; ``variables`` are the coerced values."""
+    """Inline fragments and drop skipped selections; ``variables`` are the coerced values.
+
+    Each fragment is expanded once and its result shared by every spread, so time and memory
+    are linear in the document's size. The operation's expanded size (every field it selects,
+    counted through each spread) is computed alongside from the same memo; past
+    ``max_selections`` normalization stops with ``MAX_SELECTIONS_LIMIT`` before anything walks
+    the exponential tree a fragment bomb describes.
+    """
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -126,11 +137,13 @@ def normalize(
         (definition.variable.name.value, print_ast(definition))
         for definition in operation.variable_definitions or ()
     )
+    normalizer = _Normalizer(fragments, variables, max_selections)
+    selections, _ = normalizer.selections(operation.selection_set)
     return Operation(
         kind=operation.operation.value,
         name=operation.name.value if operation.name else None,
         variable_definitions=definitions,
-        selections=_selections(operation.selection_set, fragments, variables),
+        selections=selections,
     )
 
 
@@ -139,62 +152,85 @@ def field_set_selections(field_set: str) -> tuple[Selection, ...]:
     document = parse("{" + field_set + "}")
     operation = document.definitions[0]
     assert isinstance(operation, OperationDefinitionNode)
-    return _selections(operation.selection_set, {}, {})
+    return _Normalizer({}, {}, None).selections(operation.selection_set)[0]
 
 
-def _selections(
-    selection_set: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-) -> tuple[Selection, ...]:
-    if selection_set is None:
-        return ()
-    result: list[Selection] = []
-    for node in selection_set.selections:
-        if not _included(node.directives, variables):
-            continue
-        if isinstance(node, FieldNode):
-            result.append(_field(node, fragments, variables))
-        elif isinstance(node, InlineFragmentNode):
-            condition = node.type_condition.name.value if node.type_condition else None
-            result.append(
-                InlineFragment(condition, _selections(node.selection_set, fragments, variables))
-            )
-        elif isinstance(node, FragmentSpreadNode):
-            fragment = fragments[node.name.value]
-            result.append(
-                InlineFragment(
-                    fragment.type_condition.name.value,
-                    _selections(fragment.selection_set, fragments, variables),
+class _Normalizer:
+    """Builds planner selections; ``selections`` returns them with their expanded field count."""
+
+    def __init__(
+        self,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        max_selections: int | None,
+    ) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        self.max_selections = max_selections
+        self._expanded: dict[str, tuple[tuple[Selection, ...], int]] = {}
+
+    def selections(
+        self, selection_set: SelectionSetNode | None
+    ) -> tuple[tuple[Selection, ...], int]:
+        if selection_set is None:
+            return (), 0
+        result: list[Selection] = []
+        count = 0
+        for node in selection_set.selections:
+            if not _included(node.directives, self.variables):
+                continue
+            if isinstance(node, FieldNode):
+                fld, size = self._field(node)
+                result.append(fld)
+                count += 1 + size
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else None
+                inner, size = self.selections(node.selection_set)
+                result.append(InlineFragment(condition, inner))
+                count += size
+            elif isinstance(node, FragmentSpreadNode):
+                fragment = self.fragments[node.name.value]
+                inner, size = self._fragment(fragment)
+                result.append(InlineFragment(fragment.type_condition.name.value, inner))
+                count += size
+            if self.max_selections is not None and count > self.max_selections:
+                raise RequestError(
+                    f"The operation selects more than {self.max_selections} fields once its "
+                    "fragments are expanded.",
+                    MAX_SELECTIONS_LIMIT,
                 )
-            )
-    return tuple(result)
+        return tuple(result), count
 
+    def _fragment(self, fragment: FragmentDefinitionNode) -> tuple[tuple[Selection, ...], int]:
+        name = fragment.name.value
+        expanded = self._expanded.get(name)
+        if expanded is None:
+            expanded = self.selections(fragment.selection_set)
+            self._expanded[name] = expanded
+        return expanded
 
-def _field(
-    node: FieldNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-) -> Field:
-    used: set[str] = set()
-    arguments = ""
-    if node.arguments:
-        printed = []
-        for argument in node.arguments:
-            printed.append(print_ast(argument))
-            used.update(_variables_in(argument))
-        arguments = "(" + ", ".join(printed) + ")"
-    forwarded = [d for d in node.directives or () if d.name.value not in _CONDITIONS]
-    for directive in forwarded:
-        used.update(_variables_in(directive))
-    return Field(
-        response_key=node.alias.value if node.alias else node.name.value,
-        name=node.name.value,
-        arguments=arguments,
-        variables=frozenset(used),
-        selections=_selections(node.selection_set, fragments, variables),
-        directives=" ".join(print_ast(d) for d in forwarded),
-    )
+    def _field(self, node: FieldNode) -> tuple[Field, int]:
+        used: set[str] = set()
+        arguments = ""
+        if node.arguments:
+            printed = []
+            for argument in node.arguments:
+                printed.append(print_ast(argument))
+                used.update(_variables_in(argument))
+            arguments = "(" + ", ".join(printed) + ")"
+        forwarded = [d for d in node.directives or () if d.name.value not in _CONDITIONS]
+        for directive in forwarded:
+            used.update(_variables_in(directive))
+        selections, size = self.selections(node.selection_set)
+        fld = Field(
+            response_key=node.alias.value if node.alias else node.name.value,
+            name=node.name.value,
+            arguments=arguments,
+            variables=frozenset(used),
+            selections=selections,
+            directives=" ".join(print_ast(d) for d in forwarded),
+        )
+        return fld, size
 
 
 def _variables_in(node: Any) -> set[str]:

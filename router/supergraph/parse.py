@@ -87,7 +87,7 @@ def _spec_names(document: DocumentNode) -> SpecNames:
             spec_name = spec.rsplit("/", 1)[-1]
             prefix = alias.value if isinstance(alias, StringValueNode) else spec_name
             prefixes.append(prefix)
-            imports = dict(_imports(args.get("import")))
+            imports = dict(link_imports(args.get("import")))
             imported.update(imports.values())
             if spec_name == "join":
                 if version not in _SUPPORTED_JOIN:
@@ -108,7 +108,7 @@ def _spec_names(document: DocumentNode) -> SpecNames:
     )
 
 
-def _imports(value: ValueNode | None) -> list[tuple[str, str]]:
+def link_imports(value: ValueNode | None) -> list[tuple[str, str]]:
     """``import:`` entries as (name in the spec, local name), without ``@``."""
     items = value.values if isinstance(value, ListValueNode) else ()
     found = []

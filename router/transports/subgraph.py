@@ -1,8 +1,11 @@
 """Sending GraphQL requests to subgraphs: the ``SubgraphTransport`` seam and its HTTP version.
 
-The executor only knows the protocol. The HTTP transport keeps one pooled keep-alive client
-for the router's lifetime and turns every way a subgraph can fail (refused, slow, non-2xx,
-not JSON, not a GraphQL response) into a ``SubgraphFetchError`` with a stable code.
+The executor only knows the protocol: it hands over the caller's verified ``Claims``, and the
+transport signs them for the subgraph at send time (``InternalClaimsSigner``), so every fetch
+carries a fresh token for that subgraph's audience however long the request has been running.
+The HTTP transport keeps one pooled keep-alive client for the router's lifetime and turns every
+way a subgraph can fail (refused, slow, non-2xx, not JSON, not a GraphQL response) into a
+``SubgraphFetchError`` with a stable code.
 
 The client is aiohttp's: under concurrent load httpx's connection pool spends its time
 reassigning connections (300 requests/s at 16 concurrent requests where aiohttp does 3000,
@@ -18,6 +21,7 @@ from typing import Any, Protocol
 import aiohttp
 import orjson
 
+from router.edge.internal_claims import Claims, InternalClaimsSigner
 from router.errors import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_MALFORMED_RESPONSE,
@@ -36,10 +40,9 @@ class SubgraphFetchError(Exception):
 
 
 class SubgraphTransport(Protocol):
-    async def send(
-        self, service: str, body: Mapping[str, Any], headers: Mapping[str, str]
-    ) -> dict[str, Any]:
-        """Send one GraphQL request body; return the parsed response (data and/or errors)."""
+    async def send(self, service: str, body: Mapping[str, Any], claims: Claims) -> dict[str, Any]:
+        """Send one GraphQL request body on behalf of ``claims``; return the parsed response
+        (data and/or errors)."""
         ...
 
 
@@ -47,8 +50,11 @@ class HttpSubgraphTransport:
     """GraphQL over HTTP POST with a shared connection pool, opened on first use (aiohttp
     sessions belong to the event loop that runs them)."""
 
-    def __init__(self, urls: Mapping[str, str], *, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self, urls: Mapping[str, str], *, signer: InternalClaimsSigner, timeout_s: float = 30.0
+    ) -> None:
         self.urls = dict(urls)
+        self.signer = signer
         self.requests: Counter[str] = Counter()
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._session: aiohttp.ClientSession | None = None
@@ -62,13 +68,12 @@ class HttpSubgraphTransport:
             )
         return self._session
 
-    async def send(
-        self, service: str, body: Mapping[str, Any], headers: Mapping[str, str]
-    ) -> dict[str, Any]:
+    async def send(self, service: str, body: Mapping[str, Any], claims: Claims) -> dict[str, Any]:
         self.requests[service] += 1
+        headers = self.signer.headers_for(service, claims)
         try:
             async with self._client().post(
-                self.urls[service], data=orjson.dumps(body), headers=dict(headers)
+                self.urls[service], data=orjson.dumps(body), headers=headers
             ) as response:
                 content = await response.read()
         except TimeoutError as exc:

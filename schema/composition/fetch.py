@@ -2,7 +2,7 @@
 
 A file is read from disk. A running subgraph is asked ``{ _service { sdl } }``; like every
 request to a subgraph, that one carries the router's signed ``x-supergraph-claims`` header
-(anonymous claims), since subgraphs refuse requests without it.
+(anonymous claims, for that subgraph's audience), since subgraphs refuse requests without it.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ class ConfigSdlLoader:
     async def _fetch(self, name: str, url: str, headers: Any) -> str:
         request_headers = {
             **headers,
-            internal_claims.HEADER: internal_claims.sign(internal_claims.ANONYMOUS, self._secret),
+            internal_claims.HEADER: internal_claims.sign(
+                internal_claims.ANONYMOUS, self._secret, service=name
+            ),
         }
         try:
             async with httpx.AsyncClient(timeout=self._timeout_s) as client:

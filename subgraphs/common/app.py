@@ -56,7 +56,11 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
         middleware=[
-            Middleware(InternalClaimsMiddleware, secret=settings.internal_secret.get_secret_value())
+            Middleware(
+                InternalClaimsMiddleware,
+                secret=settings.internal_secret.get_secret_value(),
+                service=name,
+            )
         ],
     )
     app.state.database = db

@@ -2,7 +2,8 @@
 
 ``InternalClaimsMiddleware`` verifies ``x-supergraph-claims`` with the router's contract
 (``router.edge.internal_claims.verify``) before anything else runs and leaves the ``Claims``
-in the request state; the context getter hands them to resolvers. Probes and
+in the request state; the context getter hands them to resolvers. Each subgraph accepts only
+tokens minted for its own audience, so a token captured at one subgraph opens no other. Probes and
 ``/.well-known/*`` stay open because the router and orchestrators call them without claims.
 """
 
@@ -41,16 +42,17 @@ def is_exempt(path: str) -> bool:
 class InternalClaimsMiddleware:
     """Refuse HTTP requests (401, GraphQL-shaped body) and websockets without valid claims."""
 
-    def __init__(self, app: ASGIApp, *, secret: str) -> None:
+    def __init__(self, app: ASGIApp, *, secret: str, service: str) -> None:
         self.app = app
         self.secret = secret
+        self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or is_exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
         try:
-            claims = verify(_header(scope), self.secret)
+            claims = verify(_header(scope), self.secret, service=self.service)
         except InvalidInternalClaims:
             if scope["type"] == "http":
                 await _send_unauthenticated(send)

@@ -7,7 +7,7 @@
     ├── Forbidden                FORBIDDEN
     ├── BadUserInput             BAD_USER_INPUT
     ├── NotFound                 NOT_FOUND
-    └── (per subgraph)           e.g. identity's EMAIL_TAKEN, INVALID_CREDENTIALS ...
+    └── (per subgraph)           e.g. identity's INVALID_CREDENTIALS, TOO_MANY_ATTEMPTS ...
 
 Resolvers raise these; ``ErrorCodes`` (a schema extension) rewrites every error of a result
 so that each carries ``extensions.code``. Request errors keep their message with

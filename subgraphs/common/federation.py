@@ -6,11 +6,12 @@ committed SDL composes with it and with our own composition alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 import strawberry.federation
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
@@ -31,13 +32,17 @@ class SubgraphSchema(strawberry.federation.Schema):
 
 
 def build_schema(
-    *, query: type | None = None, mutation: type | None = None, types: Iterable[type] = ()
+    *,
+    query: type | None = None,
+    mutation: type | None = None,
+    types: Iterable[type] = (),
+    extensions: Iterable[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> SubgraphSchema:
     """The schema of one subgraph: federation 2.9 with the shared error rendering."""
     return SubgraphSchema(
         query=query,
         mutation=mutation,
         types=list(types),
-        extensions=[ErrorCodes],
+        extensions=[ErrorCodes, *extensions],
         federation_version=FEDERATION_VERSION,
     )

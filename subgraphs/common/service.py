@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,12 @@ def parse_args(spec: ServiceSpec[S], argv: Sequence[str] | None) -> argparse.Nam
 def main(spec: ServiceSpec[S], argv: Sequence[str] | None = None) -> int:
     args = parse_args(spec, argv)
     settings = spec.load_settings()
+    if args.command == "serve":
+        try:
+            settings.check_listen_host(args.host)
+        except ValueError as exc:
+            print(f"{spec.name}: error: {exc}", file=sys.stderr)
+            return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "migrate" or not args.no_migrate:
         upgrade(spec.migrations, settings.database_url)

@@ -2,7 +2,8 @@
 
 Settings are read when the service starts (``ServiceSettings()``), never at import, so tests
 and tools build them explicitly. Defaults are safe for development; the shared internal
-secret's development default is refused in production.
+secret's development default is refused in production, and beyond loopback in any environment
+(``check_listen_host``, called by ``serve`` before it binds).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from typing import Literal, Self
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET, check_production_secret
+from router.edge.internal_claims import (
+    DEVELOPMENT_SECRET,
+    check_listen_secret,
+    check_production_secret,
+)
 
 Environment = Literal["development", "production"]
 
@@ -37,6 +42,11 @@ class ServiceSettings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    def check_listen_host(self, host: str) -> None:
+        """Raise ``ValueError`` when the secret is too weak to listen on ``host`` (anything
+        but loopback), whatever ``environment`` says."""
+        check_listen_secret(self.internal_secret.get_secret_value(), host)
 
     @model_validator(mode="after")
     def _refuse_development_secret_in_production(self) -> Self:

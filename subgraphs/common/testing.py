@@ -46,13 +46,15 @@ class GraphQLResponse:
 
 @dataclass(frozen=True, slots=True)
 class SubgraphClient:
-    """POSTs GraphQL to ``/graphql`` with a freshly signed ``x-supergraph-claims`` header."""
+    """POSTs GraphQL to ``/graphql`` with a freshly signed ``x-supergraph-claims`` header,
+    for ``service``'s audience as the router would sign it."""
 
     http: httpx.AsyncClient
     secret: str
+    service: str
 
     def claims_header(self, user: str | None = None, scopes: tuple[str, ...] = ()) -> str:
-        return sign(Claims(sub=user, scopes=scopes), self.secret)
+        return sign(Claims(sub=user, scopes=scopes), self.secret, service=self.service)
 
     async def graphql(
         self,
@@ -119,5 +121,8 @@ async def running_subgraph(spec: ServiceSpec[S], settings: S) -> AsyncIterator[R
         httpx.AsyncClient(transport=transport, base_url=f"http://{spec.name}") as http,
     ):
         yield RunningSubgraph(
-            app=app, client=SubgraphClient(http, settings.internal_secret.get_secret_value())
+            app=app,
+            client=SubgraphClient(
+                http, settings.internal_secret.get_secret_value(), service=spec.name
+            ),
         )

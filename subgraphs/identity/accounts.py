@@ -7,6 +7,7 @@ legitimate client only ever holds the newest one), so the whole family is revoke
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from subgraphs.common.database import Database
 from subgraphs.common.errors import BadUserInput
 from subgraphs.identity.credentials import Passwords, check_password_policy, normalize_email
-from subgraphs.identity.errors import EmailTaken, InvalidCredentials, InvalidRefreshToken
+from subgraphs.identity.errors import InvalidCredentials, InvalidRefreshToken
 from subgraphs.identity.models import RefreshToken, User
+from subgraphs.identity.throttle import LoginThrottle
 from subgraphs.identity.tokens import AccessTokens, new_refresh_token, refresh_token_hash
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +52,26 @@ class Accounts:
         passwords: Passwords,
         access_tokens: AccessTokens,
         refresh_ttl: timedelta,
+        throttle: LoginThrottle | None = None,
     ) -> None:
         self._database = database
         self._passwords = passwords
         self._access_tokens = access_tokens
         self._refresh_ttl = refresh_ttl
+        self._throttle = throttle or LoginThrottle(database)
 
-    async def sign_up(self, email: str, password: str) -> IssuedTokens:
+    async def sign_up(self, email: str, password: str, client_address: str) -> IssuedTokens:
+        """Create an account and start its session; an existing email gets the same answer.
+
+        For an existing email the password is checked: the owner gets a session, anyone
+        else a decoy session of a user that does not exist (same shape, same work: one hash
+        and one verification on every path), and the attempt counts as a failure. The
+        decoy's tokens are useless (``me`` is null, refresh fails): docs/security.md says
+        what that does and does not hide.
+        """
         normalized = normalize_email(email)
         check_password_policy(password)
+        attempt = await self._throttle.reserve(normalized, client_address)
         password_hash = await self._passwords.hash(password)
         async with self._database.sessions.begin() as session:
             inserted = await session.execute(
@@ -65,17 +80,40 @@ class Accounts:
                 .on_conflict_do_nothing(index_elements=[User.email])
                 .returning(User.id, User.email, User.created_at)
             )
-            row = inserted.one_or_none()
-            if row is None:
-                raise EmailTaken()
-            user = UserRecord(id=row.id, email=row.email, created_at=row.created_at)
-            return await self._issue(session, user, family_id=uuid.uuid4())
+            created = inserted.one_or_none()
+            existing = None
+            if created is not None:
+                user = UserRecord(id=created.id, email=created.email, created_at=created.created_at)
+                issued = await self._issue(session, user, family_id=uuid.uuid4())
+            else:
+                found = await session.execute(
+                    select(User.id, User.email, User.created_at, User.password_hash).where(
+                        User.email == normalized
+                    )
+                )
+                existing = found.one()
+        # The new account verifies the dummy hash so that both paths cost the same.
+        verified = await self._passwords.verify(
+            None if existing is None else existing.password_hash, password
+        )
+        if existing is None:
+            await self._throttle.succeeded(attempt)
+            return issued
+        if verified:
+            await self._throttle.succeeded(attempt)
+            user = UserRecord(id=existing.id, email=existing.email, created_at=existing.created_at)
+            async with self._database.sessions.begin() as session:
+                return await self._issue(session, user, family_id=uuid.uuid4())
+        logger.info("sign-up attempted for existing account %s; answered with a decoy", existing.id)
+        return self._decoy(normalized)
 
-    async def login(self, email: str, password: str) -> IssuedTokens:
+    async def login(self, email: str, password: str, client_address: str) -> IssuedTokens:
+        """A session for the right password; throttled per email and address before checking."""
         try:
             normalized: str | None = normalize_email(email)
         except BadUserInput:
             normalized = None  # answered like an unknown email, after the same work
+        attempt = await self._throttle.reserve(normalized or email.strip().lower(), client_address)
         row = None
         if normalized is not None:
             async with self._database.sessions() as session:
@@ -89,6 +127,7 @@ class Accounts:
         stored_hash = None if row is None else row.password_hash
         if not await self._passwords.verify(stored_hash, password) or row is None:
             raise InvalidCredentials()
+        await self._throttle.succeeded(attempt)
         new_hash = None
         if self._passwords.needs_rehash(row.password_hash):
             new_hash = await self._passwords.hash(password)
@@ -146,6 +185,16 @@ class Accounts:
                 row.id: UserRecord(id=row.id, email=row.email, created_at=row.created_at)
                 for row in found
             }
+
+    def _decoy(self, email: str) -> IssuedTokens:
+        """A session-shaped answer for a user that does not exist: nothing is stored."""
+        decoy = UserRecord(id=uuid.uuid4(), email=email, created_at=datetime.now(UTC))
+        return IssuedTokens(
+            user=decoy,
+            access_token=self._access_tokens.issue(str(decoy.id)),
+            refresh_token=new_refresh_token(),
+            expires_in=self._access_tokens.ttl_seconds,
+        )
 
     async def _issue(
         self,

@@ -1,20 +1,19 @@
 """Identity's branch of the error tree (see ``subgraphs.common.errors``)::
 
 ServiceError
-├── EmailTaken             EMAIL_TAKEN
-├── WeakPassword           WEAK_PASSWORD
-├── InvalidCredentials     INVALID_CREDENTIALS
-└── InvalidRefreshToken    INVALID_REFRESH_TOKEN
+├── WeakPassword              WEAK_PASSWORD
+├── InvalidCredentials        INVALID_CREDENTIALS
+├── InvalidRefreshToken       INVALID_REFRESH_TOKEN
+├── TooManyAttempts           TOO_MANY_ATTEMPTS
+└── TooManyCredentialFields   TOO_MANY_CREDENTIAL_FIELDS
+
+There is no "email taken": ``signUp`` answers alike for new and existing emails
+(docs/security.md, "Account enumeration and credential stuffing").
 """
 
 from __future__ import annotations
 
 from subgraphs.common.errors import ServiceError
-
-
-class EmailTaken(ServiceError):
-    code = "EMAIL_TAKEN"
-    default_message = "An account with this email already exists."
 
 
 class WeakPassword(ServiceError):
@@ -32,3 +31,17 @@ class InvalidCredentials(ServiceError):
 class InvalidRefreshToken(ServiceError):
     code = "INVALID_REFRESH_TOKEN"
     default_message = "The refresh token is invalid, expired or revoked."
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed credential attempts for this email or from this address, for now."""
+
+    code = "TOO_MANY_ATTEMPTS"
+    default_message = "Too many failed attempts; try again later."
+
+
+class TooManyCredentialFields(ServiceError):
+    """An operation asked more login/signUp fields than allowed; refused before any check."""
+
+    code = "TOO_MANY_CREDENTIAL_FIELDS"
+    default_message = "Too many login or signUp fields in one operation."

@@ -1,8 +1,11 @@
-"""The RSA key that signs access tokens, and its public form as a JWK.
+"""The RSA key that signs access tokens, the previous one kept during a rotation, and their
+public forms as JWKs.
 
 In development a missing key file is generated (mode 0600) so ``supergraph dev`` works from
 a clean checkout; in production the file must exist. The ``kid`` is the key's RFC 7638 JWK
-thumbprint, so it changes exactly when the key does.
+thumbprint, so it changes exactly when the key does. During a rotation identity publishes
+both keys, so tokens signed by the previous key verify until they expire
+(docs/runbooks/key-rotation.md).
 """
 
 from __future__ import annotations
@@ -33,8 +36,28 @@ class SigningKey:
 
     def public_jwk(self) -> dict[str, Any]:
         """The public key as a JWK: kid, kty RSA, use sig, alg RS256, n, e."""
-        jwk = _public_numbers_jwk(self.private_key.public_key())
-        return {"kid": self.kid, "kty": "RSA", "use": "sig", "alg": "RS256", **jwk}
+        return public_jwk(self.private_key.public_key())
+
+
+def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, Any]:
+    """A verification-only JWK (the previous key during a rotation)."""
+    jwk = _public_numbers_jwk(public_key)
+    return {"kid": thumbprint(public_key), "kty": "RSA", "use": "sig", "alg": "RS256", **jwk}
+
+
+def load_public_key(path: Path) -> rsa.RSAPublicKey:
+    """The RSA public key in the PEM at ``path``; a private key's PEM gives its public half,
+    so the retired key file can be used as it is."""
+    pem = path.read_bytes()
+    if b"PRIVATE KEY" in pem:
+        private_key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise ValueError(f"{path} does not hold an RSA key")
+        return private_key.public_key()
+    public_key = serialization.load_pem_public_key(pem)
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise ValueError(f"{path} does not hold an RSA key")
+    return public_key
 
 
 def _public_numbers_jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:

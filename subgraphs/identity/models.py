@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, MetaData, String, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, MetaData, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from subgraphs.common.database import NAMING_CONVENTION
@@ -48,3 +48,19 @@ class RefreshToken(Base):
     replaced_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("refresh_tokens.id", ondelete="SET NULL")
     )
+
+
+class LoginThrottle(Base):
+    """Credential attempts per email or client address in a fixed window (see ``throttle``).
+
+    ``key`` is a SHA-256 of the email or address, so mistyped and other people's emails are
+    not kept in clear. One row per key: a flood of distinct keys costs a row each, and rows
+    of windows that have ended are purged.
+    """
+
+    __tablename__ = "login_throttle"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    window_started: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

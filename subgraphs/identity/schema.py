@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import AddValidationRules
 from strawberry.types import Info
 
 from subgraphs.common.auth import require_user_id
 from subgraphs.common.errors import Forbidden, Unauthenticated
-from subgraphs.common.federation import build_schema
+from subgraphs.common.federation import SubgraphSchema, build_schema
 from subgraphs.identity.accounts import IssuedTokens, UserRecord
+from subgraphs.identity.credential_fields import credential_fields_rule
 from subgraphs.identity.loaders import IdentityContext, users_by_id
 
 IdentityInfo = Info[IdentityContext, None]
@@ -58,6 +60,15 @@ class AuthPayload:
         )
 
 
+def client_address(info: IdentityInfo) -> str:
+    """The client's address as the router saw it (signed claims), else the peer's."""
+    forwarded = info.context.claims.extra.get("client_address")
+    if isinstance(forwarded, str) and forwarded:
+        return forwarded
+    client = getattr(info.context.request, "client", None)
+    return client.host if client is not None else "unknown"
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The calling user, or null when anonymous.")
@@ -76,11 +87,13 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Create an account and start a session.")
     async def sign_up(self, info: IdentityInfo, email: str, password: str) -> AuthPayload:
-        return AuthPayload.from_issued(await info.context.services.sign_up(email, password))
+        issued = await info.context.services.sign_up(email, password, client_address(info))
+        return AuthPayload.from_issued(issued)
 
     @strawberry.mutation(description="Start a session with an email and a password.")
     async def login(self, info: IdentityInfo, email: str, password: str) -> AuthPayload:
-        return AuthPayload.from_issued(await info.context.services.login(email, password))
+        issued = await info.context.services.login(email, password, client_address(info))
+        return AuthPayload.from_issued(issued)
 
     @strawberry.mutation(
         description="Exchange a refresh token for a new session; the old token is revoked."
@@ -98,4 +111,16 @@ class Mutation:
         return True
 
 
-schema = build_schema(query=Query, mutation=Mutation, types=[User])
+def build_identity_schema(max_credential_fields: int = 1) -> SubgraphSchema:
+    """Identity's schema; ``max_credential_fields`` login/signUp fields per operation."""
+    rule = credential_fields_rule(max_credential_fields)
+    return build_schema(
+        query=Query,
+        mutation=Mutation,
+        types=[User],
+        extensions=[lambda: AddValidationRules([rule])],
+    )
+
+
+schema = build_identity_schema()
+"""With the default limits; what the SDL is exported from (limits do not change the SDL)."""

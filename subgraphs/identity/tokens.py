@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from subgraphs.identity.keys import SigningKey
+from subgraphs.identity.keys import SigningKey, public_jwk
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,8 @@ class AccessTokens:
     issuer: str
     audience: str
     ttl_seconds: int
+    previous: tuple[rsa.RSAPublicKey, ...] = ()
+    """Keys that signed earlier tokens, published until those expire (rotation)."""
 
     def issue(self, subject: str, scope: str = "", *, now: float | None = None) -> str:
         issued = int(time.time() if now is None else now)
@@ -37,7 +40,13 @@ class AccessTokens:
         )
 
     def jwks(self) -> dict[str, Any]:
-        return {"keys": [self.key.public_jwk()]}
+        """The current key first, then the previous ones (a key is listed once)."""
+        keys = [self.key.public_jwk()]
+        for previous in self.previous:
+            jwk = public_jwk(previous)
+            if jwk["kid"] not in {k["kid"] for k in keys}:
+                keys.append(jwk)
+        return {"keys": keys}
 
 
 def new_refresh_token() -> str:

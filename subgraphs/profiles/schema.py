@@ -19,7 +19,10 @@ ProfilesInfo = Info[ProfilesContext, None]
 ADMIN_SCOPE = "profiles:admin"
 
 
-@strawberry.type(description="How a user presents themself to others.")
+@strawberry.federation.type(
+    authenticated=True,
+    description="How a user presents themself to others.",
+)
 class Profile:
     display_name: str
     bio: str | None

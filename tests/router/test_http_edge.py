@@ -40,7 +40,8 @@ class Recorder:
 
 def identity_app(recorder: Recorder) -> Starlette:
     async def graphql(request: Request) -> Response:
-        recorder.claims.append(verify(request.headers.get(HEADER), DEVELOPMENT_SECRET))
+        claims = verify(request.headers.get(HEADER), DEVELOPMENT_SECRET, service="identity")
+        recorder.claims.append(claims)
         body = await request.json()
         recorder.bodies.append(body)
         user = {"__typename": "User", "id": "u1", "email": "ada@example.com"}
@@ -52,6 +53,8 @@ def identity_app(recorder: Recorder) -> Starlette:
 
 def profiles_app(recorder: Recorder, mode: dict[str, str]) -> Starlette:
     async def graphql(request: Request) -> Response:
+        claims = verify(request.headers.get(HEADER), DEVELOPMENT_SECRET, service="profiles")
+        recorder.claims.append(claims)
         body = await request.json()
         recorder.bodies.append(body)
         if mode["kind"] == "slow":
@@ -164,7 +167,9 @@ async def test_a_verified_token_becomes_signed_claims(edge: Edge) -> None:
         edge, {"query": "{ me { id } }"}, headers={"authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200
-    assert edge.identity.claims[-1] == Claims(sub="user-42", scopes=("profiles:admin",))
+    assert edge.identity.claims[-1] == Claims(
+        sub="user-42", scopes=("profiles:admin",), extra={"client_address": "127.0.0.1"}
+    )
 
 
 @pytest.mark.parametrize(
@@ -209,18 +214,40 @@ async def test_bad_tokens_are_refused_with_unauthenticated(
             {"query": "query A { me { id } } query B { me { id } }"},
             "GRAPHQL_UNKNOWN_OPERATION_NAME",
         ),
-        ({"nothing": 1}, "BAD_REQUEST"),
-        ([1, 2], "BAD_REQUEST"),
     ],
 )
-async def test_bad_requests_get_coded_errors_and_no_data(
-    edge: Edge, payload: Any, code: str
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [("application/graphql-response+json", 400), ("application/json", 200)],
+)
+async def test_request_errors_get_coded_errors_and_no_data(
+    edge: Edge, payload: Any, code: str, accept: str, status: int
 ) -> None:
-    response = await post(edge, payload)
-    assert response.status_code == 400
+    """GraphQL over HTTP: 4xx for request errors with its own media type, 200 for legacy
+    ``application/json`` clients (the request itself was well-formed)."""
+    response = await post(edge, payload, headers={"accept": accept})
+    assert response.status_code == status
+    assert response.headers["content-type"] == f"{accept}; charset=utf-8"
     body = response.json()
     assert "data" not in body
     assert body["errors"][0]["extensions"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"nothing": 1}, "BAD_REQUEST"),
+        ({"query": "{ me { id } }", "variables": 0}, "BAD_REQUEST"),
+        ([{"query": "{ me { id } }"}], "BATCHING_NOT_ENABLED"),
+    ],
+)
+@pytest.mark.parametrize("accept", ["application/graphql-response+json", "application/json"])
+async def test_malformed_requests_are_400_under_either_media_type(
+    edge: Edge, payload: Any, code: str, accept: str
+) -> None:
+    response = await post(edge, payload, headers={"accept": accept})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == code
 
 
 async def test_malformed_json_body_is_a_bad_request(edge: Edge) -> None:
@@ -233,9 +260,12 @@ async def test_malformed_json_body_is_a_bad_request(edge: Edge) -> None:
 
 
 async def test_get_serves_queries_and_graphiql_but_refuses_mutations(edge: Edge) -> None:
+    preflight = {"apollo-require-preflight": "true"}  # router/http/csrf.py
     async with httpx.AsyncClient() as client:
-        query = await client.get(edge.url, params={"query": "{ me { id } }"})
-        mutation = await client.get(edge.url, params={"query": "mutation { logout }"})
+        query = await client.get(edge.url, params={"query": "{ me { id } }"}, headers=preflight)
+        mutation = await client.get(
+            edge.url, params={"query": "mutation { logout }"}, headers=preflight
+        )
         page = await client.get(edge.url, headers={"accept": "text/html"})
     assert query.json() == {"data": {"me": {"id": "u1"}}}
     assert mutation.status_code == 405
@@ -269,6 +299,25 @@ async def test_failing_subgraph_gives_partial_data_and_a_coded_error(
     assert body["errors"][0]["extensions"]["code"] == code
 
 
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [("application/graphql-response+json", 294), ("application/json", 200)],
+)
+async def test_partial_data_is_294_with_the_graphql_response_media_type(
+    edge: Edge, accept: str, status: int
+) -> None:
+    """GraphQL over HTTP: 294 tells intermediaries "partial success"; legacy clients get 200."""
+    edge.profiles_mode["kind"] = "garbage"
+    try:
+        response = await post(
+            edge, {"query": "{ me { id profile { displayName } } }"}, headers={"accept": accept}
+        )
+    finally:
+        edge.profiles_mode["kind"] = "ok"
+    assert response.status_code == status
+    assert response.json()["data"] == {"me": {"id": "u1", "profile": None}}
+
+
 async def test_subgraph_down_gives_partial_data(tmp_path: Path) -> None:
     supergraph = tmp_path / "supergraph.graphql"
     closed = free_port()
@@ -290,6 +339,36 @@ async def test_subgraph_down_gives_partial_data(tmp_path: Path) -> None:
 
 
 async def test_an_unplannable_operation_is_a_coded_error_not_a_500(edge: Edge) -> None:
-    response = await post(edge, {"query": "{ orphan { secret } }"})
+    response = await post(
+        edge,
+        {"query": "{ orphan { secret } }"},
+        headers={"accept": "application/graphql-response+json"},
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+
+
+async def test_jwks_unreachable_is_503_with_retry_after_not_401(edge: Edge, tmp_path: Path) -> None:
+    """A client told 401 logs its user out; the platform's outage is a 503 to retry."""
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(FIXTURE.read_text())
+    settings = RouterSettings(
+        supergraph_path=str(supergraph),
+        jwks_url=f"http://127.0.0.1:{free_port()}/jwks",
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+    )
+    token = edge.token()
+    async with serve(create_app(settings)) as url, httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{url}/graphql",
+            json={"query": "{ __typename }"},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        anonymous = await client.post(f"{url}/graphql", json={"query": "{ __typename }"})
+        metrics = await client.get(f"{url}/metrics")
+    assert response.status_code == 503
+    assert "router_jwks_fetch_failures_total 1\n" in metrics.text
+    assert int(response.headers["retry-after"]) >= 1
+    assert response.json()["errors"][0]["extensions"]["code"] == "JWKS_UNAVAILABLE"
+    assert anonymous.json() == {"data": {"__typename": "Query"}}

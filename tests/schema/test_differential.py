@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import pytest
 from graphql import parse, print_ast
 from graphql.language import DocumentNode
 
+from tests.harness.node_packages import installed
 from tests.schema.harness import FIXTURES, Case
 
 ORACLE = Path(__file__).parent / "oracle"
@@ -54,31 +54,7 @@ def _param(case: Case) -> Any:
 
 @pytest.fixture(scope="session")
 def oracle_dir() -> Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        if os.environ.get("CI"):
-            pytest.fail("the composition oracle needs Node and npm, which CI must have")
-        pytest.skip("Node and npm are not installed: the composition oracle cannot run")
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "supergraph-oracle"
-    cache.mkdir(parents=True, exist_ok=True)
-    manifest = (ORACLE / "package.json").read_text()
-    stamp = cache / "installed.json"
-    if not stamp.exists() or stamp.read_text() != manifest:
-        (cache / "package.json").write_text(manifest)
-        installed = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--silent"],
-            cwd=cache,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if installed.returncode != 0:
-            message = f"cannot install the composition oracle: {installed.stderr[-500:]}"
-            if os.environ.get("CI"):
-                pytest.fail(message)
-            pytest.skip(message)
-        stamp.write_text(manifest)
-    return cache
+    return installed(ORACLE, "supergraph-oracle")
 
 
 def oracle(cache: Path, case: Case) -> dict[str, Any]:

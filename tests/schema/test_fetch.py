@@ -21,12 +21,16 @@ SECRET = "test-secret-for-the-sdl-fetch-tests-0123456789"
 FIXTURE = case("entity_shared")
 
 
-def _subgraph_app(sdl: str, seen: list[internal_claims.Claims]) -> Starlette:
-    """A stand-in subgraph that, like ours, refuses requests without valid claims."""
+def _subgraph_app(
+    sdl: str, seen: list[internal_claims.Claims], service: str = "profiles"
+) -> Starlette:
+    """A stand-in subgraph that, like ours, refuses requests without valid claims for it."""
 
     async def graphql(request: Request) -> JSONResponse:
         try:
-            claims = internal_claims.verify(request.headers.get(internal_claims.HEADER), SECRET)
+            claims = internal_claims.verify(
+                request.headers.get(internal_claims.HEADER), SECRET, service=service
+            )
         except internal_claims.InvalidInternalClaims as exc:
             return JSONResponse({"errors": [{"message": str(exc)}]}, status_code=401)
         body = await request.json()

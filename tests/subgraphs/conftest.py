@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -16,15 +17,23 @@ from subgraphs.profiles.app import SERVICE as PROFILES
 SECRET = "test-internal-secret-not-the-development-one"
 
 
+def identity_settings(
+    fresh_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory, **overrides: Any
+) -> IdentitySettings:
+    """Identity on a fresh database with a throwaway key; ``overrides`` set other settings."""
+    return IdentitySettings(
+        database_url=fresh_database("identity"),
+        internal_secret=SecretStr(SECRET),
+        jwt_private_key_file=tmp_path_factory.mktemp("identity") / "jwt.pem",
+        **overrides,
+    )
+
+
 @pytest.fixture(scope="module")
 async def identity(
     fresh_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[RunningSubgraph]:
-    settings = IdentitySettings(
-        database_url=fresh_database("identity"),
-        internal_secret=SecretStr(SECRET),
-        jwt_private_key_file=tmp_path_factory.mktemp("identity") / "jwt.pem",
-    )
+    settings = identity_settings(fresh_database, tmp_path_factory)
     async with running_subgraph(IDENTITY, settings) as running:
         yield running
 

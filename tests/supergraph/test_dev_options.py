@@ -147,3 +147,14 @@ def test_status_lines_show_part_timing_and_detail():
         "  ok   postgres    3.1 s  embedded Postgres 16",
         "  --   postgres           identity: configured",
     ]
+
+
+def test_dev_refuses_the_development_secret_beyond_loopback_before_starting_anything(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from supergraph.cli import main
+
+    monkeypatch.delenv("INTERNAL_SECRET", raising=False)
+    assert main(["dev", "--host", "0.0.0.0", "--data-dir", str(tmp_path / "data")]) == 2
+    assert "refusing to listen on '0.0.0.0'" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()  # nothing was started

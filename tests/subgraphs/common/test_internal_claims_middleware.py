@@ -1,4 +1,5 @@
-"""Subgraphs answer only requests that carry the router's signed claims header."""
+"""Subgraphs answer only requests that carry the router's signed claims header, minted for
+them (their own audience), not expired beyond the clock leeway."""
 
 from __future__ import annotations
 
@@ -6,24 +7,25 @@ import time
 
 import pytest
 
-from router.edge.internal_claims import HEADER, Claims, sign
+from router.edge.internal_claims import HEADER, LEEWAY_S, LIFETIME_S, Claims, sign
 from subgraphs.common.testing import RunningSubgraph
 
 UNAUTHENTICATED_CODES = ["UNAUTHENTICATED"]
+USER = Claims(sub="00000000-0000-0000-0000-000000000001")
 
 
 def forged() -> str:
-    return sign(
-        Claims(sub="00000000-0000-0000-0000-000000000001"),
-        "an-attacker-secret-that-is-long-enough-to-sign",
-    )
+    return sign(USER, "an-attacker-secret-that-is-long-enough-to-sign", service="identity")
 
 
-def expired(secret: str) -> str:
-    return sign(Claims(sub="00000000-0000-0000-0000-000000000001"), secret, now=time.time() - 600)
+def expired(secret: str, seconds_ago: float = 600) -> str:
+    """A token for identity whose expiry passed ``seconds_ago``."""
+    return sign(USER, secret, service="identity", now=time.time() - LIFETIME_S - seconds_ago)
 
 
-@pytest.mark.parametrize("kind", ["missing", "empty", "garbage", "forged", "expired"])
+@pytest.mark.parametrize(
+    "kind", ["missing", "empty", "garbage", "forged", "expired", "beyond-leeway", "for-profiles"]
+)
 async def test_graphql_without_valid_claims_is_401_unauthenticated(
     identity: RunningSubgraph, kind: str
 ) -> None:
@@ -34,6 +36,8 @@ async def test_graphql_without_valid_claims_is_401_unauthenticated(
         "garbage": {HEADER: "not.a.jwt"},
         "forged": {HEADER: forged()},
         "expired": {HEADER: expired(secret)},
+        "beyond-leeway": {HEADER: expired(secret, LEEWAY_S + 2)},
+        "for-profiles": {HEADER: sign(USER, secret, service="profiles")},
     }[kind]
 
     response = await identity.client.graphql("{ me { id } }", headers=headers)
@@ -42,6 +46,30 @@ async def test_graphql_without_valid_claims_is_401_unauthenticated(
     assert set(response.body) == {"errors"}
     assert response.codes == UNAUTHENTICATED_CODES
     assert response.errors[0]["message"]
+
+
+async def test_a_token_just_past_expiry_is_accepted_within_the_clock_leeway(
+    identity: RunningSubgraph,
+) -> None:
+    header = expired(identity.client.secret, seconds_ago=LEEWAY_S - 2)
+
+    response = await identity.client.graphql("{ me { id } }", headers={HEADER: header})
+
+    assert response.status == 200
+
+
+async def test_a_token_for_identity_opens_identity_only(
+    identity: RunningSubgraph, profiles: RunningSubgraph
+) -> None:
+    """Subgraphs share the secret, so the audience is what stops a replay across them."""
+    token = sign(USER, identity.client.secret, service="identity")
+    query = "{ _service { sdl } }"
+
+    at_identity = await identity.client.graphql(query, headers={HEADER: token})
+    at_profiles = await profiles.client.graphql(query, headers={HEADER: token})
+
+    assert at_identity.status == 200
+    assert (at_profiles.status, at_profiles.codes) == (401, UNAUTHENTICATED_CODES)
 
 
 async def test_anonymous_claims_are_accepted(identity: RunningSubgraph) -> None:

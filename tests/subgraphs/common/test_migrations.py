@@ -21,7 +21,12 @@ from subgraphs.profiles.app import SERVICE as PROFILES
 from subgraphs.profiles.models import Base as ProfilesBase
 
 CASES = [
-    pytest.param(IDENTITY, IdentityBase.metadata, {"users", "refresh_tokens"}, id="identity"),
+    pytest.param(
+        IDENTITY,
+        IdentityBase.metadata,
+        {"users", "refresh_tokens", "login_throttle"},
+        id="identity",
+    ),
     pytest.param(PROFILES, ProfilesBase.metadata, {"profiles"}, id="profiles"),
 ]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from router.edge.internal_claims import HEADER, Claims, sign
+from router.edge.internal_claims import DEVELOPMENT_SECRET, HEADER, Claims, sign
 
 SECRET = "process-test-internal-secret-of-some-length"
 
@@ -77,7 +77,7 @@ async def test_identity_serve_migrates_and_serves(
                     "query": 'mutation { signUp(email: "p@example.com", '
                     'password: "correct-horse-battery") { user { id email } } }'
                 },
-                headers={HEADER: sign(Claims(), SECRET)},
+                headers={HEADER: sign(Claims(), SECRET, service="identity")},
             )
     finally:
         process.send_signal(signal.SIGTERM)
@@ -105,3 +105,28 @@ async def test_profiles_migrate_command(fresh_database: Callable[[str], str]) ->
 
     assert process.returncode == 0, stderr.decode()
     assert "Running upgrade  -> 0001" in stderr.decode()
+
+
+async def test_serve_refuses_the_development_secret_beyond_loopback() -> None:
+    """Even in development: anyone who reaches the port could forge claims with it."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "subgraphs.profiles",
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        str(free_port()),
+        "--no-migrate",
+        env={
+            **service_env("postgresql+asyncpg://nobody@/nowhere"),
+            "INTERNAL_SECRET": DEVELOPMENT_SECRET,
+        },
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+
+    assert process.returncode == 2
+    assert "refusing to listen on '0.0.0.0'" in stderr.decode()
+    assert "INTERNAL_SECRET" in stderr.decode()

@@ -56,3 +56,17 @@ def test_identity_production_requires_an_explicit_key_file() -> None:
         jwt_private_key_file=Path("/run/secrets/jwt.pem"),
     )
     assert str(settings.jwt_private_key_file) == "/run/secrets/jwt.pem"
+
+
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_a_weak_secret_may_only_listen_on_loopback(environment: str) -> None:
+    weak = ServiceSettings(database_url=URL, internal_secret=SecretStr("short-secret"))
+    real = ServiceSettings(
+        database_url=URL, environment=environment, internal_secret=SecretStr(REAL_SECRET)
+    )
+    for host in ("127.0.0.1", "::1", "localhost"):
+        weak.check_listen_host(host)
+    for host in ("0.0.0.0", "10.1.2.3", "profiles"):
+        with pytest.raises(ValueError, match="refusing to listen"):
+            weak.check_listen_host(host)
+        real.check_listen_host(host)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import stat
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 
-from subgraphs.common.testing import RunningSubgraph
+from subgraphs.common.testing import RunningSubgraph, running_subgraph
+from subgraphs.identity.app import SERVICE as IDENTITY
 from subgraphs.identity.keys import load_signing_key
+from tests.subgraphs.conftest import identity_settings
 
 SIGN_UP = """
 mutation($email: String!, $password: String!) {
@@ -70,3 +74,34 @@ def test_a_missing_key_is_generated_private_and_reused(tmp_path: Path) -> None:
 def test_a_missing_key_is_an_error_when_generation_is_not_allowed(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_signing_key(tmp_path / "absent.pem", create_if_missing=False)
+
+
+@pytest.mark.parametrize("form", ["public", "private"])
+async def test_during_a_rotation_the_jwks_publishes_the_previous_key_too(
+    fresh_database: Callable[[str], str],
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+    form: str,
+) -> None:
+    """Tokens signed before the rotation keep verifying at the router until they expire."""
+    old = load_signing_key(tmp_path / "old.pem", create_if_missing=True)
+    if form == "public":
+        public = old.private_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        (tmp_path / "old.pub.pem").write_bytes(public)
+    previous = tmp_path / ("old.pub.pem" if form == "public" else "old.pem")
+    settings = identity_settings(
+        fresh_database, tmp_path_factory, jwt_previous_public_key_file=previous
+    )
+    old_token = jwt.encode(
+        {"sub": "x"}, old.private_key, algorithm="RS256", headers={"kid": old.kid}
+    )
+
+    async with running_subgraph(IDENTITY, settings) as identity:
+        jwks = (await identity.http.get("/.well-known/jwks.json")).json()
+
+    current, published_old = jwks["keys"]
+    assert current["kid"] != old.kid == published_old["kid"]
+    assert "d" not in published_old  # never the private part
+    assert jwt.decode(old_token, jwt.PyJWK(published_old).key, algorithms=["RS256"]) == {"sub": "x"}

@@ -1,4 +1,5 @@
-"""Runs the real platform (``python -m supergraph.dev``) once for the end-to-end tests.
+"""Runs the real platform (``python -m supergraph.dev``) once per session, for the tests that
+go through the router as a frontend would (tests/e2e, tests/security).
 
 Real subgraph processes on real Postgres, the real broker and the real router, on free ports
 and a temporary data folder, so a developer's running ``make dev`` is never disturbed.
