@@ -11,6 +11,7 @@ from typing import Any
 
 from graphql import parse
 
+from router.edge.internal_claims import ANONYMOUS, Claims
 from router.execution.executor import PlanExecutor
 from router.execution.response import ResponseShaper
 from router.planning.operation import normalize, select_operation
@@ -50,9 +51,7 @@ class InMemoryTransport:
     subgraphs: Mapping[str, Responder]
     sent: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
 
-    async def send(
-        self, service: str, body: Mapping[str, Any], headers: Mapping[str, str]
-    ) -> dict[str, Any]:
+    async def send(self, service: str, body: Mapping[str, Any], claims: Claims) -> dict[str, Any]:
         self.sent.append((service, body))
         return self.subgraphs[service](body)
 
@@ -76,7 +75,7 @@ async def execute(
     operation = normalize(document, select_operation(document, None), variables or {})
     graph = fixture_supergraph(supergraph)
     plan = build_query_plan(graph, operation)
-    state = await PlanExecutor(transport).execute(plan, variables or {}, {})
+    state = await PlanExecutor(transport).execute(plan, variables or {}, ANONYMOUS)
     shaper = ResponseShaper(graph.api_schema, state.errors)
     data = shaper.shape(operation, state.data)
     return Executed(data, state.errors, shaper.value_completion)
