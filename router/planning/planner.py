@@ -72,6 +72,8 @@ class _Planner:
         self._root_type = ""
         self._trail: list[_Frame] = []
         """The fields being planned, outermost first: where to re-fetch from when needed."""
+        self._hollow: list[tuple[FetchGroup, SelectionBuilder, _NoObjectHasIt]] = []
+        """Selection sets that asked only for fields no object there can have."""
 
     def plan(self) -> QueryPlan:
         root_type = self.schema.get_root_type(OperationType(self.operation.kind))
@@ -89,6 +91,7 @@ class _Planner:
             graph = self._root_graph(root_type.name, fld, graphs, groups)
             group = self._root_group(groups, graph)
             self._plan_field(group, root_type.name, fld, group.selections, (), None)
+        self._refuse_hollow(reachable(groups))
         if not groups:
             return QueryPlan(self.operation, None)
         if self.operation.kind == "mutation":
@@ -114,13 +117,16 @@ class _Planner:
         for index, graph in enumerate(graphs):
             trial = FetchGroup(graph)
             saved, self._roots = self._roots, [*self._roots, trial]
+            hollow = len(self._hollow)
             try:
                 self._plan_field(trial, root_type, fld, trial.selections, (), None)
                 added = self._roots[len(saved) :]  # the trial and the roots it re-fetches from
+                self._refuse_hollow(reachable(added))
             except PlanningError:
                 continue
             finally:
                 self._roots = saved
+                del self._hollow[hollow:]
             fetches = reachable(added)
             # Fewest fetches; then the least selected through _entities (what @provides saves).
             moved = sum(len(g.selections.print()) for g in fetches if g.entity_type is not None)
@@ -173,9 +179,16 @@ class _Planner:
                     )
             planned = True
         if vacuous is not None and not planned:
-            # Nothing else asked here: a query that can only be answered null is refused,
-            # as Hive does (Apollo answers null without asking).
-            raise vacuous
+            self._hollow.append((group, out, vacuous))
+
+    def _refuse_hollow(self, groups: list[FetchGroup]) -> None:
+        """A fetch that would carry nothing but hollow selection sets is refused, as Hive
+        refuses it (Apollo answers null without asking); beside anything else it goes out,
+        and the subgraph's answer for them (often an error) is the client's."""
+        for group in groups:
+            hollow = [builder for g, builder, _ in self._hollow if g is group]
+            if hollow and group.selections.leads_only_to(hollow):
+                raise next(exc for g, _, exc in self._hollow if g is group)
 
     def _plan_fragment(
         self,

@@ -79,6 +79,14 @@ class SelectionBuilder:
                 parts.append(f"{head} {{ __typename }}")
         return "{ " + " ".join(parts or ["__typename"]) + " }"
 
+    def leads_only_to(self, ends: list[SelectionBuilder]) -> bool:
+        """Whether every selection here is one of ``ends`` or leads only to them."""
+        if any(self is end for end in ends):
+            return True
+        return bool(self._items) and all(
+            child is not None and child.leads_only_to(ends) for child in self._items.values()
+        )
+
     def __bool__(self) -> bool:
         return bool(self._items)
 

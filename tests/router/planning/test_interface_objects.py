@@ -77,8 +77,8 @@ def test_a_field_no_object_of_the_interface_can_have_is_not_refused() -> None:
     """Found by the differential test (class d): no object implements ``Node`` in catalog, so
     ``note`` (from an @interfaceObject nobody can be asked for) can never be part of the
     answer. Planning refused the whole query; Apollo and Hive send the rest and answer what
-    catalog says (null with its error), and ``shelf`` beside it. Asked alone, it can only be
-    null: refused, as Hive (and the audit) expect."""
+    catalog says (null with its error), and ``shelf`` beside it. A fetch carrying nothing
+    else is refused, as Hive (and the audit) expect."""
     assert plan_text("empty_interface", "{ node { id note } shelf { name } }") == dedent(
         """
         QueryPlan {
@@ -88,5 +88,8 @@ def test_a_field_no_object_of_the_interface_can_have_is_not_refused() -> None:
         }
         """
     )
+    assert "{ node { __typename } shelf { name } }" in plan_text(
+        "empty_interface", "{ node { note } shelf { name } }"
+    )
     with pytest.raises(PlanningError, match="returns no implementation of Node"):
-        plan_text("empty_interface", "{ node { note } shelf { name } }")
+        plan_text("empty_interface", "{ node { note } }")
