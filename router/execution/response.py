@@ -172,7 +172,7 @@ class ResponseShaper:
         if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             if not isinstance(value, dict):
                 return self._type_error(path, f"Expected an object for {parent}.{fld.name}.")
-            runtime = self._runtime_type(type_, value)
+            runtime = self._runtime_type(type_, value, selections)
             if runtime is None:
                 return self._type_error(path, f"Could not resolve the type of {parent}.{fld.name}.")
             completed = self._object(runtime, selections, value, path)
@@ -180,7 +180,10 @@ class ResponseShaper:
         return value
 
     def _runtime_type(
-        self, type_: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType, value: Any
+        self,
+        type_: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
+        value: Any,
+        selections: tuple[Selection, ...],
     ) -> GraphQLObjectType | GraphQLInterfaceType | None:
         if isinstance(type_, GraphQLObjectType):
             return type_
@@ -188,8 +191,13 @@ class ResponseShaper:
         runtime = self.schema.get_type(str(typename))
         if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
             return runtime
-        if isinstance(type_, GraphQLInterfaceType) and typename == type_.name:
-            # From an @interfaceObject subgraph, when no concrete type was needed.
+        if (
+            isinstance(type_, GraphQLInterfaceType)
+            and typename == type_.name
+            and not _needs_concrete_type(selections, type_.name)
+        ):
+            # From an @interfaceObject subgraph, when no concrete type was needed (when one
+            # was, the fetch that had to tell it failed: Apollo and Hive answer null).
             return type_
         return None
 
@@ -213,6 +221,18 @@ class ResponseShaper:
             {"message": message, "path": path, "extensions": {"code": "INVALID_GRAPHQL"}}
         )
         return None
+
+
+def _needs_concrete_type(selections: tuple[Selection, ...], interface: str) -> bool:
+    """Whether the selection asks ``__typename`` or has a fragment on another type."""
+    for selection in selections:
+        match selection:
+            case Field(name="__typename"):
+                return True
+            case InlineFragment(type_condition=condition, selections=inner):
+                if condition not in (None, interface) or _needs_concrete_type(inner, interface):
+                    return True
+    return False
 
 
 def _is_prefix(prefix: Any, path: Path) -> bool:

@@ -58,3 +58,25 @@ async def test_the_null_it_causes_in_a_non_null_position_is_part_of_the_completi
     assert result.data == {"users": None}
     assert result.errors == []
     assert [e["path"] for e in result.value_completion] == [["users", 1, "kinds", 0]]
+
+
+def _ratings(body: Mapping[str, Any]) -> dict[str, Any]:
+    top = [{"__typename": "Material", "id": "v1", "stars": 5}]
+    return {"data": {"topRated": top}}
+
+
+def _courses_failing(body: Mapping[str, Any]) -> dict[str, Any]:
+    error = {"message": "boom", "path": ["_entities", 0, "__typename"]}
+    return {"data": {"_entities": [None]}, "errors": [error]}
+
+
+async def test_an_interface_object_whose_concrete_type_could_not_be_fetched_is_null() -> None:
+    """Found by the differential test (typename suite): the fetch that tells the concrete type
+    of an @interfaceObject failed, and the object was answered as the interface itself."""
+    transport = InMemoryTransport({"ratings": _ratings, "courses": _courses_failing})
+    result = await execute("media", "{ topRated { __typename stars } }", transport)
+    assert result.data is None
+    assert [e["message"] for e in result.errors] == ["boom"]
+    # No concrete type asked: the interface object's own fields are the answer.
+    result = await execute("media", "{ topRated { stars } }", transport)
+    assert result.data == {"topRated": [{"stars": 5}]}
