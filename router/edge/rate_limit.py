@@ -287,11 +287,20 @@ class EdgeRateLimits:
 
     async def check(self, client_address: str, subject: str | None) -> RequestError | None:
         """None when the request may go on, else the 429 error to answer with."""
+        return await self.check_address(client_address) or await self.check_user(subject)
+
+    async def check_address(self, client_address: str) -> RequestError | None:
+        """The address's bucket alone: the edge asks it before reading a request's body."""
         wait = await self.limiter.acquire(
             "address:" + address_key(client_address), self.per_address
         )
-        if wait is None and subject is not None:
-            wait = await self.limiter.acquire("user:" + subject, self.per_user)
+        return None if wait is None else rate_limited(wait)
+
+    async def check_user(self, subject: str | None) -> RequestError | None:
+        """The user's bucket, once the token says who the caller is (anonymous: none)."""
+        if subject is None:
+            return None
+        wait = await self.limiter.acquire("user:" + subject, self.per_user)
         return None if wait is None else rate_limited(wait)
 
     async def aclose(self) -> None:

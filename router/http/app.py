@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from router.edge.internal_claims import InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
-from router.edge.rate_limit import client_address, parse_trusted_proxies
+from router.edge.rate_limit import EdgeRateLimits, client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, RequestError
 from router.http.csrf import check_csrf
@@ -62,8 +62,10 @@ class RouterApp:
         engine: RouterEngine,
         transport: HttpSubgraphTransport,
         verifier: JwksVerifier,
+        rate_limits: EdgeRateLimits | None = None,
     ) -> None:
         self.settings = settings
+        self.rate_limits = rate_limits
         self.engine = engine
         self.transport = transport
         self.verifier = verifier
@@ -77,7 +79,13 @@ class RouterApp:
         if request.method == "GET" and self._graphiql and _wants_graphiql_page(request):
             return HTMLResponse(GRAPHIQL_HTML)
         media = request.state.media_type = negotiate(request.headers.get("accept"))
+        peer = request.client.host if request.client else ""
+        request.state.client_address = client_address(peer, request.headers, self._trusted_proxies)
         try:
+            if self.rate_limits is not None:  # before anything costs more than a lookup
+                limited = await self.rate_limits.check_address(request.state.client_address)
+                if limited is not None:
+                    raise limited
             check_csrf(request.headers.getlist("content-type"), request.headers, self._csrf)
             if media is None:
                 raise not_acceptable(request.headers["accept"])
@@ -99,8 +107,7 @@ class RouterApp:
             claims = await self.verifier.claims_for(request.headers.get("authorization"))
         except RequestError as exc:
             return _error_response(request, exc)
-        peer = request.client.host if request.client else ""
-        address = client_address(peer, request.headers, self._trusted_proxies)
+        address: str = request.state.client_address
         claims = replace(claims, extra={**claims.extra, "client_address": address})
         try:
             result = await self.engine.handle(
@@ -147,6 +154,8 @@ class RouterApp:
 
     async def aclose(self) -> None:
         self.engine.close()
+        if self.rate_limits is not None:
+            await self.rate_limits.aclose()
         await self.transport.aclose()
         await self.verifier.aclose()
 
@@ -161,16 +170,12 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
         signer=InternalClaimsSigner(settings.internal_secret),
         timeout_s=settings.subgraph_timeout_seconds,
     )
-    engine = RouterEngine(
-        supergraph,
-        transport,
-        settings.engine_config(),
-        rate_limits=settings.edge_rate_limits(),
-    )
+    rate_limits = settings.edge_rate_limits()
+    engine = RouterEngine(supergraph, transport, settings.engine_config(), rate_limits=rate_limits)
     verifier = JwksVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    return RouterApp(settings, engine, transport, verifier)
+    return RouterApp(settings, engine, transport, verifier, rate_limits)
 
 
 def create_app(settings: RouterSettings) -> Starlette:

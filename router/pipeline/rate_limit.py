@@ -1,7 +1,9 @@
-"""Rate-limit stage: the first stage, so a client past its budget costs one bucket lookup.
+"""Rate-limit stage: the first stage, the caller's user bucket (router/edge/rate_limit.py).
 
-Buckets per client address and per user (router/edge/rate_limit.py); a refusal is 429 with
-``Retry-After`` and ``RATE_LIMITED``.
+The client address's bucket is asked earlier still, by the HTTP edge before it reads the body
+(``RouterApp.graphql``), so a flood from one address costs one lookup per request; the user is
+known only once the token is verified. A refusal is 429 with ``Retry-After`` and
+``RATE_LIMITED``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,6 @@ class RateLimitStage:
         self.limits = limits
 
     async def __call__(self, ctx: RequestContext) -> None:
-        refusal = await self.limits.check(ctx.client_address, ctx.claims.sub)
+        refusal = await self.limits.check_user(ctx.claims.sub)
         if refusal is not None:
             raise refusal

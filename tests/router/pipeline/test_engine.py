@@ -144,8 +144,8 @@ async def test_large_variables_are_coerced_off_the_event_loop() -> None:
     large = GraphQLRequest(query, variables={"all": [{"theme": "dark"}] * 200}, size=4000)
     variables_module.get_variable_values = spy  # type: ignore[assignment]
     try:
-        await router.handle(small, {})
-        await router.handle(large, {})
+        await router.handle(small)
+        await router.handle(large)
     finally:
         variables_module.get_variable_values = original
     assert seen[0] == threading.current_thread().name
