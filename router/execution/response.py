@@ -23,7 +23,13 @@ from graphql import (
     OperationType,
 )
 
-from router.planning.operation import Field, InlineFragment, Operation, Selection
+from router.planning.operation import (
+    Field,
+    InlineFragment,
+    Operation,
+    Selection,
+    collect_fields,
+)
 
 Path = list[str | int]
 
@@ -70,7 +76,7 @@ class SelectionPlans:
         if cached is not None and cached[0] is selections:
             return cached[1]
         entries: list[_Entry] = []
-        for key, fields in _collect_fields(schema, type_, selections).items():
+        for key, fields in collect_fields(schema, type_, selections).items():
             first = fields[0]
             if first.name == "__typename" or (first.name in _INTROSPECTION and at_root):
                 entries.append(_Entry(key, first, None, ()))
@@ -240,37 +246,3 @@ def _is_prefix(prefix: Any, path: Path) -> bool:
     if not isinstance(prefix, list):
         return False
     return path[: len(prefix)] == prefix or prefix[: len(path)] == path
-
-
-def _collect_fields(
-    schema: GraphQLSchema,
-    type_: GraphQLObjectType | GraphQLInterfaceType,
-    selections: tuple[Selection, ...],
-) -> dict[str, list[Field]]:
-    """Group fields by response key, applying fragments whose condition matches ``type_``."""
-    fields: dict[str, list[Field]] = {}
-
-    def walk(items: tuple[Selection, ...]) -> None:
-        for selection in items:
-            match selection:
-                case Field(response_key=key):
-                    fields.setdefault(key, []).append(selection)
-                case InlineFragment(type_condition=condition, selections=inner):
-                    if condition is None or _applies(schema, condition, type_):
-                        walk(inner)
-
-    walk(selections)
-    return fields
-
-
-def _applies(
-    schema: GraphQLSchema, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType
-) -> bool:
-    if condition == type_.name:
-        return True
-    if not isinstance(type_, GraphQLObjectType):
-        return False
-    conditional = schema.get_type(condition)
-    if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
-        return schema.is_sub_type(conditional, type_)
-    return False

@@ -27,6 +27,8 @@ class ShapeStage:
         if ctx.denials is not None and ctx.requested_operation is not None:
             data = apply_denials(data, ctx.requested_operation, self.schema, ctx.denials.denials)
             ctx.errors.extend(ctx.denials.errors)
+        if shaper.value_completion:  # values a subgraph must not return, nulled (as Apollo)
+            ctx.extensions["valueCompletion"] = shaper.value_completion
         body: dict[str, Any] = {}
         if ctx.errors:
             body["errors"] = ctx.errors

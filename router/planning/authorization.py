@@ -42,7 +42,13 @@ from graphql import (
 )
 
 from router.errors import UNAUTHORIZED_FIELD_OR_TYPE, error_entry
-from router.planning.operation import Field, InlineFragment, Operation, Selection
+from router.planning.operation import (
+    Field,
+    InlineFragment,
+    Operation,
+    Selection,
+    collect_fields,
+)
 from router.supergraph.access import AccessModel, Caller, Requirement
 
 __all__ = [
@@ -334,7 +340,7 @@ class _Rebuild:
         if cached is not None:
             return cached[1]
         entries = []
-        for key, fields in _collect_fields(self.schema, type_, selections).items():
+        for key, fields in collect_fields(self.schema, type_, selections).items():
             definition = type_.fields.get(fields[0].name)
             inner = tuple(s for f in fields for s in f.selections)
             entries.append(
@@ -405,43 +411,3 @@ class _Rebuild:
         if isinstance(runtime, GraphQLObjectType | GraphQLInterfaceType):
             return runtime
         return None
-
-
-def _collect_fields(
-    schema: GraphQLSchema,
-    type_: GraphQLObjectType | GraphQLInterfaceType,
-    selections: tuple[Selection, ...],
-) -> dict[str, list[Field]]:
-    """Fields by response key, in order, through the fragments that apply to ``type_``.
-
-    A fragment's selections spread twice are one shared tuple: walked once, they give the
-    same fields, so a fragment spreading another twice per level stays linear here."""
-    fields: dict[str, list[Field]] = {}
-    walked: set[int] = set()
-
-    def walk(items: tuple[Selection, ...]) -> None:
-        walked.add(id(items))
-        for selection in items:
-            match selection:
-                case Field(response_key=key):
-                    fields.setdefault(key, []).append(selection)
-                case InlineFragment(type_condition=condition, selections=inner):
-                    applies = condition is None or _applies(schema, condition, type_)
-                    if applies and id(inner) not in walked:
-                        walk(inner)
-
-    walk(selections)
-    return fields
-
-
-def _applies(
-    schema: GraphQLSchema, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType
-) -> bool:
-    if condition == type_.name:
-        return True
-    conditional = schema.get_type(condition)
-    if isinstance(type_, GraphQLObjectType) and isinstance(
-        conditional, GraphQLInterfaceType | GraphQLUnionType
-    ):
-        return schema.is_sub_type(conditional, type_)
-    return False

@@ -19,6 +19,10 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -260,3 +264,45 @@ def _included(directives: Any, variables: Mapping[str, Any]) -> bool:
         if (name == "skip" and value is True) or (name == "include" and value is not True):
             return False
     return True
+
+
+def collect_fields(
+    schema: GraphQLSchema,
+    type_: GraphQLObjectType | GraphQLInterfaceType,
+    selections: tuple[Selection, ...],
+) -> dict[str, list[Field]]:
+    """Fields by response key, in order, through the fragments that apply to ``type_`` (the
+    spec's CollectFields on a normalized operation).
+
+    A fragment spread several times is one shared tuple after normalization: walked once, it
+    gives the same fields, so this stays linear in what normalization built."""
+    fields: dict[str, list[Field]] = {}
+    walked: set[int] = set()
+
+    def walk(items: tuple[Selection, ...]) -> None:
+        walked.add(id(items))
+        for selection in items:
+            match selection:
+                case Field(response_key=key):
+                    fields.setdefault(key, []).append(selection)
+                case InlineFragment(type_condition=condition, selections=inner):
+                    applies = condition is None or fragment_applies(schema, condition, type_)
+                    if applies and id(inner) not in walked:
+                        walk(inner)
+
+    walk(selections)
+    return fields
+
+
+def fragment_applies(
+    schema: GraphQLSchema, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType
+) -> bool:
+    """Whether a fragment on ``condition`` applies to an object of (or field on) ``type_``."""
+    if condition == type_.name:
+        return True
+    conditional = schema.get_type(condition)
+    if isinstance(type_, GraphQLObjectType) and isinstance(
+        conditional, GraphQLInterfaceType | GraphQLUnionType
+    ):
+        return schema.is_sub_type(conditional, type_)
+    return False

@@ -150,3 +150,20 @@ async def test_large_variables_are_coerced_off_the_event_loop() -> None:
         variables_module.get_variable_values = original
     assert seen[0] == threading.current_thread().name
     assert seen[1].startswith("router-cpu")
+
+
+async def test_a_value_the_schema_does_not_allow_is_null_and_reported_apart() -> None:
+    """A subgraph answering an enum value the API schema hides: null, not an error in
+    ``errors``, and the failure under ``extensions.valueCompletion`` (Apollo Router's shape)."""
+
+    def people(service: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        users = [{"__typename": "User", "id": "u1", "kind": "ANONYMOUS"}]
+        return {"data": {"users": users}}
+
+    supergraph = load_supergraph(str(ACCOUNTS.parent / "hidden_values.graphql"))
+    router = RouterEngine(supergraph, FakeTransport(people))
+    response = await router.handle(GraphQLRequest("{ users { id kind } }"))
+    assert response.body["data"] == {"users": [{"id": "u1", "kind": None}]}
+    assert "errors" not in response.body
+    completion = response.body["extensions"]["valueCompletion"]
+    assert [entry["path"] for entry in completion] == [["users", 0, "kind"]]
