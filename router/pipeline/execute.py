@@ -24,9 +24,13 @@ class ExecuteStage:
 
     async def __call__(self, ctx: RequestContext) -> None:
         assert ctx.plan is not None, "the plan stage runs first"
+        if ctx.event is not None:  # one event of a subscription, completed by the executor
+            ctx.data = ctx.event.data
+            ctx.errors.extend(ctx.event.errors)
+            return
         if isinstance(ctx.plan.node, Subscription):
-            # A stream of events cannot be one JSON response: refused here, before any
-            # subgraph is asked, rather than sent as a one-shot request (code as Apollo's).
+            # A stream of events cannot be one JSON response (``RouterEngine.subscribe`` serves
+            # streaming transports): refused before any subgraph is asked (Apollo's code).
             raise RequestError(
                 "A subscription needs a streaming response (graphql-transport-ws, GraphQL "
                 "over SSE or multipart/mixed); it cannot be answered with a single JSON one.",

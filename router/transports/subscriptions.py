@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any, Protocol
 
 import websockets
@@ -35,7 +35,7 @@ _OPERATION_ID = "1"
 class SubscriptionTransport(Protocol):
     def subscribe(
         self, service: str, body: Mapping[str, Any], claims: Claims
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncGenerator[dict[str, Any], None]:
         """The subgraph's results for one subscription, until it completes; closing the
         iterator (``aclose``) ends the upstream subscription."""
         ...
@@ -61,7 +61,7 @@ class WebSocketSubscriptionTransport:
 
     async def subscribe(
         self, service: str, body: Mapping[str, Any], claims: Claims
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncGenerator[dict[str, Any], None]:
         headers = dict(self.signer.headers_for(service, claims))
         try:
             socket = await connect(
