@@ -86,6 +86,10 @@ class RouterSettings(BaseSettings):
     rate_limit_redis_failure: Literal["open", "closed"] = "open"
     rate_limit_max_keys: int = 100_000
     trusted_proxies: str = ""
+    ws_init_timeout_seconds: float = 10.0
+    """graphql-transport-ws: close 4408 when no ``connection_init`` was acknowledged by then."""
+    ws_max_operations: int = 100
+    """graphql-transport-ws: operations one connection may run at once."""
     # HTTP conventions (router/http/): CSRF prevention and CORS, docs/graphql-over-http.md.
     csrf_prevention: bool = True
     csrf_required_headers: str = ",".join(DEFAULT_REQUIRED_HEADERS)
