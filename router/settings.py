@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import (
+from contracts.internal_claims import (
     DEVELOPMENT_SECRET,
     check_listen_secret,
     check_production_secret,

@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from router.edge.internal_claims import check_listen_secret
+    from contracts.internal_claims import check_listen_secret
     from supergraph.dev import run_dev
     from supergraph.dev_options import options_from_arguments
     from supergraph.layout import internal_secret
@@ -141,7 +141,7 @@ def _compose(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from router.edge.internal_claims import InternalClaimsSigner
+    from contracts.internal_claims import InternalClaimsSigner
     from router.engine import RouterEngine
     from router.errors import RouterError
     from router.settings import RouterSettings

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from contracts.internal_claims import DEVELOPMENT_SECRET
 from supergraph.dev_options import DevOptions, add_dev_arguments, options_from_arguments
 from supergraph.layout import DataLayout, configured_database_url, router_spec, subgraph_spec
 from supergraph.live_composition import dev_supergraph_config
