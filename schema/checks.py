@@ -31,7 +31,9 @@ from contracts.api_schema import SpecNames, UnusableSupergraph, build_api_schema
 from schema.composition import CompositionResult
 from schema.persisted import MANIFEST_PATH, ManifestProblem, manifest_text
 
-CheckName = Literal["drift", "composition", "breaking", "dangerous", "operations", "events"]
+CheckName = Literal[
+    "drift", "composition", "breaking", "dangerous", "operations", "events", "services"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +68,15 @@ def check_schema(
     operations: Mapping[str, str] | None = None,
     event_problems: Sequence[str] = (),
     persisted_manifest: str | None = None,
+    service_problems: Sequence[str] = (),
 ) -> CheckReport:
     """Drift, composition, changes against the latest published supergraph, and the known
     client ``operations`` (file name -> document) against the new API schema.
 
     ``persisted_manifest`` is the committed manifest's text ("" when the file is missing),
-    checked against ``operations``; None skips that check (``supergraph publish`` writes it)."""
+    checked against ``operations``; None skips that check (``supergraph publish`` writes it).
+    ``service_problems`` are where supergraph.yaml or compose.yaml disagree with the registry
+    of services (``contracts.services``)."""
     findings = [
         Finding(
             "drift",
@@ -100,6 +105,9 @@ def check_schema(
         findings += _operations(composed, operations)
     findings += [
         Finding("events", "EVENT_SCHEMA_INCOMPATIBLE", problem, True) for problem in event_problems
+    ]
+    findings += [
+        Finding("services", "SERVICE_REGISTRY_DRIFT", problem, True) for problem in service_problems
     ]
     if persisted_manifest is not None:
         findings += _manifest(operations or {}, persisted_manifest)
