@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from graphql import validate
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
 from router.edge.rate_limit import EdgeRateLimits
 from router.errors import (
     GRAPHQL_VALIDATION_FAILED,

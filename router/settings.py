@@ -14,11 +14,12 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import (
+from contracts.internal_claims import (
     DEVELOPMENT_SECRET,
     check_listen_secret,
     check_production_secret,
 )
+from contracts.services import DEV_HOST, service
 from router.edge.rate_limit import EdgeRateLimits, RateRule, build_edge_rate_limits
 from router.engine import EngineConfig
 from router.http.cors import DEVELOPMENT_ORIGIN_REGEX, CorsPolicy, parse_origins
@@ -41,7 +42,8 @@ class RouterSettings(BaseSettings):
     port: int = 4000
     environment: Literal["development", "production"] = "development"
     internal_secret: str = DEVELOPMENT_SECRET
-    jwks_url: str = "http://127.0.0.1:4001/.well-known/jwks.json"
+    jwks_url: str = f"http://{DEV_HOST}:{service('identity').port}/.well-known/jwks.json"
+    """Identity's JWKS where `supergraph dev` runs it (``contracts.services``)."""
     jwt_issuer: str = "supergraph-identity"
     jwt_audience: str = "supergraph"
     subgraph_timeout_seconds: float = 30.0

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 from router.errors import SUBREQUEST_MALFORMED_RESPONSE, error_entry
 from router.planning.operation import InlineFragment, Selection
 from router.planning.plan import (

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from router.edge.internal_claims import InternalClaimsSigner
+from contracts.internal_claims import InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import EdgeRateLimits, client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine

@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
 from router.edge.jwt_auth import JwksVerifier
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, RequestError, error_entry

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from graphql import DocumentNode, OperationDefinitionNode
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
 from router.execution.executor import ExecutionState
 from router.planning.authorization import Authorized
 from router.planning.operation import Operation

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
-from router.edge.internal_claims import Claims, InternalClaimsSigner
+from contracts.internal_claims import Claims, InternalClaimsSigner
 from router.errors import SUBREQUEST_HTTP_ERROR, SUBREQUEST_MALFORMED_RESPONSE, SUBREQUEST_TIMEOUT
 from router.protocols.graphql_transport_ws.messages import (
     SUBPROTOCOL,

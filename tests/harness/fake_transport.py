@@ -11,7 +11,7 @@ from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 
 Handler = Callable[[str, Mapping[str, Any]], dict[str, Any]]
 

@@ -26,7 +26,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from contracts.internal_claims import DEVELOPMENT_SECRET
 from router.http.app import create_app
 from router.settings import RouterSettings
 from subgraphs.common.auth import InternalClaimsMiddleware

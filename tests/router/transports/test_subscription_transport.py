@@ -15,7 +15,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import Info
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET, Claims, InternalClaimsSigner
+from contracts.internal_claims import DEVELOPMENT_SECRET, Claims, InternalClaimsSigner
 from router.transports.subgraph import SubgraphFetchError
 from router.transports.subscriptions import WebSocketSubscriptionTransport
 from subgraphs.common.auth import CLAIMS_STATE_KEY, InternalClaimsMiddleware
