@@ -1,0 +1,169 @@
+"""A live stack for the router's subscription tests, on real sockets: a Strawberry chat
+stand-in owning ``Subscription.messageAdded`` (the library's own graphql-transport-ws server,
+behind the subgraphs' claims middleware), a profiles stand-in answering ``_entities``, a JWKS
+stand-in, and our router in front of them. Every client protocol's tests start it here.
+
+The room id chooses the stand-in's behaviour: two messages then the end (any room),
+``endless`` (a tick every 50 ms), ``quiet`` (one message, then nothing), ``fails`` (one
+message, then the resolver raises). ``STARTED``/``STOPPED`` record the generators' lives,
+so a test sees the upstream work stop when its client goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+import strawberry
+from cryptography.hazmat.primitives.asymmetric import rsa
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from contracts.internal_claims import DEVELOPMENT_SECRET
+from router.http.app import create_app
+from router.settings import RouterSettings
+from subgraphs.common.auth import InternalClaimsMiddleware
+from tests.harness.asgi_server import serve
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+ISSUER, AUDIENCE = "test-issuer", "test-audience"
+SUBSCRIPTION = """subscription ($room: ID!) {
+  messageAdded(roomId: $room) { body author { profile { displayName } } }
+}"""
+STARTED: list[str] = []
+STOPPED: list[str] = []
+
+
+@strawberry.type
+class User:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Message:
+    id: strawberry.ID
+    body: str
+    author: User
+
+
+@strawberry.type
+class Query:
+    ok: bool = True
+
+
+def _message(i: int, author: str, body: str | None = None) -> Message:
+    return Message(
+        id=strawberry.ID(f"m{i}"), body=body or f"hello {i}", author=User(id=strawberry.ID(author))
+    )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription
+    async def message_added(self, room_id: strawberry.ID) -> AsyncGenerator[Message, None]:
+        STARTED.append(str(room_id))
+        try:
+            if room_id in ("quiet", "fails"):
+                yield _message(0, "u1")
+                if room_id == "fails":
+                    raise RuntimeError("the chat stand-in broke")
+                await asyncio.Event().wait()
+            for i, author in enumerate(("u1", "u2")):
+                yield _message(i, author)
+            if room_id == "endless":
+                while True:
+                    await asyncio.sleep(0.05)
+                    yield _message(9, "u1", "tick")
+        finally:
+            STOPPED.append(str(room_id))
+
+
+def chat_app() -> InternalClaimsMiddleware:
+    schema = strawberry.Schema(query=Query, subscription=Subscription)
+    app = GraphQL(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
+    routed = Starlette(routes=[Route("/graphql", app), WebSocketRoute("/graphql", app)])
+    return InternalClaimsMiddleware(routed, secret=DEVELOPMENT_SECRET, service="chat")
+
+
+def profiles_app() -> Starlette:
+    async def graphql(request: Request) -> Response:
+        body = await request.json()
+        names = [
+            {"profile": {"displayName": f"name-{r['id']}"}}
+            for r in body["variables"]["representations"]
+        ]
+        return JSONResponse({"data": {"_entities": names}})
+
+    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
+
+
+@dataclass
+class Router:
+    url: str
+    """``http://127.0.0.1:PORT/graphql``"""
+    key: rsa.RSAPrivateKey
+    app: Any
+
+    @property
+    def ws_url(self) -> str:
+        return "ws" + self.url.removeprefix("http")
+
+    def token(self, **overrides: Any) -> str:
+        now = int(time.time())
+        claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "u1", "iat": now, "exp": now + 60}
+        claims.update(overrides)
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "k1"})
+
+    def open_upstreams(self) -> int:
+        return int(self.app.state.router.engine.executor.subscriptions.open_connections)
+
+    async def wait_stopped(self, room: str) -> None:
+        """Until the stand-in's generator for ``room`` ended and no upstream socket is open."""
+        for _ in range(250):
+            if room in STOPPED and self.open_upstreams() == 0:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"the upstream for {room!r} still runs: {STOPPED=}")
+
+
+@contextlib.asynccontextmanager
+async def live_router(workdir: Path, **settings: Any) -> AsyncIterator[Router]:
+    """The stand-ins and a router over them, with ``settings`` overriding the router's."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    jwks = {"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}
+
+    async def jwks_endpoint(_: Request) -> Response:
+        return JSONResponse(jwks)
+
+    async with (
+        serve(chat_app()) as chat,
+        serve(profiles_app()) as profiles,
+        serve(Starlette(routes=[Route("/jwks", jwks_endpoint)])) as jwks_url,
+    ):
+        supergraph = workdir / "supergraph.graphql"
+        supergraph.write_text(
+            (FIXTURES / "live.graphql").read_text()
+            .replace("http://127.0.0.1:4601/graphql", f"{chat}/graphql")
+            .replace("http://127.0.0.1:4602/graphql", f"{profiles}/graphql")
+        )  # fmt: skip
+        router_settings = RouterSettings(
+            supergraph_path=str(supergraph),
+            jwks_url=f"{jwks_url}/jwks",
+            jwt_issuer=ISSUER,
+            jwt_audience=AUDIENCE,
+            **settings,
+        )
+        app = create_app(router_settings)
+        async with serve(app) as url:
+            yield Router(f"{url}/graphql", key, app)
