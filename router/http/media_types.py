@@ -143,6 +143,11 @@ def content_type(media: ResponseMediaType) -> str:
     return f"{media}; charset=utf-8"
 
 
+def quality(media: MediaType) -> float:
+    """The ``q`` of one item of an ``Accept`` header (1 when absent, 0 when unreadable)."""
+    return _quality(media.params.get("q"))
+
+
 def _quality(raw: str | None) -> float:
     if raw is None:
         return 1.0
