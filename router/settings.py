@@ -24,6 +24,7 @@ from router.edge.rate_limit import EdgeRateLimits, RateRule, build_edge_rate_lim
 from router.engine import EngineConfig
 from router.http.cors import DEVELOPMENT_ORIGIN_REGEX, CorsPolicy, parse_origins
 from router.http.csrf import DEFAULT_REQUIRED_HEADERS, CsrfPolicy, parse_required_headers
+from router.http.sse import SseSettings
 from router.pipeline.demand_control import DEFAULT_MAX_COST, DemandControl
 from router.pipeline.limits import OperationLimits
 from router.pipeline.parse import ParserLimits
@@ -92,6 +93,16 @@ class RouterSettings(BaseSettings):
     """graphql-transport-ws: close 4408 when no ``connection_init`` was acknowledged by then."""
     ws_max_operations: int = 100
     """graphql-transport-ws: operations one connection may run at once."""
+    sse_keep_alive_seconds: float = 12.0
+    """GraphQL over SSE: a comment line (``:``) when a stream was idle this long."""
+    sse_reservation_timeout_seconds: float = 30.0
+    """graphql-sse single connection mode: a reservation (PUT) nobody connects to expires."""
+    sse_max_operations: int = 100
+    """graphql-sse single connection mode: operations one stream may run at once."""
+    sse_max_reservations: int = 10
+    """graphql-sse single connection mode: open reservations per user (anonymous: per address)."""
+    multipart_heartbeat_seconds: float = 5.0
+    """Multipart subscriptions: a ``{}`` part when a stream was idle this long (Apollo: 5 s)."""
     # HTTP conventions (router/http/): CSRF prevention and CORS, docs/graphql-over-http.md.
     csrf_prevention: bool = True
     csrf_required_headers: str = ",".join(DEFAULT_REQUIRED_HEADERS)
@@ -128,6 +139,14 @@ class RouterSettings(BaseSettings):
             allow_origin_regex=regex or None,
             allow_credentials=self.cors_allow_credentials,
             extra_allowed_headers=self.csrf_policy().required_headers,
+        )
+
+    def sse_settings(self) -> SseSettings:
+        return SseSettings(
+            keep_alive_s=self.sse_keep_alive_seconds,
+            reservation_ttl_s=self.sse_reservation_timeout_seconds,
+            max_operations=self.sse_max_operations,
+            max_reservations=self.sse_max_reservations,
         )
 
     def development_default(self, value: bool | None) -> bool:

@@ -18,27 +18,33 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 import orjson
+from graphql import OperationType, get_operation_ast
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from contracts.internal_claims import InternalClaimsSigner
+from contracts.internal_claims import Claims, InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import EdgeRateLimits, client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
-from router.errors import INTERNAL_SERVER_ERROR, RequestError
+from router.errors import INTERNAL_SERVER_ERROR, METHOD_NOT_ALLOWED, RequestError
 from router.http.csrf import check_csrf
 from router.http.graphiql import GRAPHIQL_HTML
-from router.http.media_types import check_json_body, negotiate, not_acceptable
+from router.http.media_types import APPLICATION_JSON, check_json_body, negotiate, not_acceptable
+from router.http.multipart import MultipartSubscriptions
 from router.http.responses import graphql_response
+from router.http.sse import GraphQLSse, stream_token
 from router.http.websocket import GraphQLWebSocket, WebSocketSettings
 from router.pipeline import refusal
 from router.pipeline.demand_control import wants_cost
+from router.pipeline.parse import parse_document
 from router.pipeline.receive import from_json, from_query_params, read_body
+from router.protocols.graphql_sse.messages import accepts_event_stream
+from router.protocols.multipart.messages import accepts_multipart_subscription
 from router.settings import RouterSettings, subgraph_url_overrides
 from router.supergraph.parse import load_supergraph
 from router.transports.subgraph import HttpSubgraphTransport
@@ -75,19 +81,31 @@ class RouterApp:
         self._trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)
         self._graphiql = settings.development_default(settings.graphiql)
         self._csrf = settings.csrf_policy()
+        self.sse = GraphQLSse(engine, settings.sse_settings())
+        self.multipart = MultipartSubscriptions(settings.multipart_heartbeat_seconds)
 
     async def graphql(self, request: Request) -> Response:
         limits = self.settings
         if request.method == "GET" and self._graphiql and _wants_graphiql_page(request):
             return HTMLResponse(GRAPHIQL_HTML)
-        media = request.state.media_type = negotiate(request.headers.get("accept"))
+        accept = request.headers.get("accept")
+        protocol = _streaming_protocol(accept)
+        media = negotiate(accept)
+        if protocol is not None or request.method in ("PUT", "DELETE"):
+            media = media or APPLICATION_JSON  # for refusals; results go out in the stream
+        request.state.media_type = media
         peer = request.client.host if request.client else ""
         request.state.client_address = client_address(peer, request.headers, self._trusted_proxies)
+        token = stream_token(request)
         try:
             if self.rate_limits is not None:  # before anything costs more than a lookup
                 limited = await self.rate_limits.check_address(request.state.client_address)
                 if limited is not None:
                     raise limited
+            if request.method in ("PUT", "DELETE") or (
+                token is not None and protocol == "sse" and request.method == "GET"
+            ):  # never simple requests (PUT, DELETE) or running nothing (opening the stream)
+                return await self._event_stream_control(request, token)
             check_csrf(request.headers.getlist("content-type"), request.headers, self._csrf)
             if media is None:
                 raise not_acceptable(request.headers["accept"])
@@ -98,9 +116,85 @@ class RouterApp:
                 graphql_request = from_json(await read_body(request, limits.max_request_bytes))
         except RequestError as exc:
             return _error_response(request, exc)
+        if token is not None:
+            return await self._single_connection_operation(request, graphql_request, token)
+        if protocol is not None:
+            return await self._stream(request, graphql_request, protocol)
         return await self._execute(
             request, graphql_request, allow_mutations=request.method != "GET"
         )
+
+    async def _stream(
+        self, request: Request, graphql_request: GraphQLRequest, protocol: _Protocol
+    ) -> Response:
+        """A subscription over SSE (distinct connections) or multipart; a query sent this way
+        gets its single result in the same protocol (SSE) or as plain JSON (multipart)."""
+        try:
+            if request.method == "GET":
+                self._refuse_mutation_over_get(graphql_request)
+            claims = await self._claims(request)
+            result = await self.engine.subscribe(
+                graphql_request, claims=claims, client_address=request.state.client_address
+            )
+        except RequestError as exc:
+            return _error_response(request, exc)
+        except Exception:  # a router bug: log it, answer in GraphQL's shape, leak nothing
+            _log.exception("unexpected error while starting a subscription")
+            error = RequestError("Internal server error.", INTERNAL_SERVER_ERROR, status=500)
+            return _error_response(request, error)
+        if protocol == "sse":
+            return self.sse.distinct(result)
+        return self.multipart.respond(result, request.state.media_type)
+
+    async def _event_stream_control(self, request: Request, token: str | None) -> Response:
+        """graphql-sse's single connection mode: reserve (PUT), open the reserved stream (GET
+        with the token), stop one operation (DELETE)."""
+        subject = _stream_owner(await self._claims(request), request)
+        if request.method == "PUT":
+            return self.sse.reserve(subject)
+        if request.method == "DELETE":
+            return await self.sse.stop(token, subject, request)
+        assert token is not None
+        return self.sse.open_stream(token, subject)
+
+    async def _single_connection_operation(
+        self, request: Request, graphql_request: GraphQLRequest, token: str
+    ) -> Response:
+        """An operation for a reserved stream: 202, its results go out on the stream."""
+        try:
+            if request.method == "GET":
+                self._refuse_mutation_over_get(graphql_request)
+            claims = await self._claims(request)
+            owner = _stream_owner(claims, request)
+            refused = await self.sse.start(
+                token, owner, graphql_request, claims, request.state.client_address
+            )
+        except RequestError as exc:
+            return _error_response(request, exc)
+        if refused is not None:  # keeps its 4xx: here only 202 means the operation runs
+            return graphql_response(refused, request.state.media_type, well_formed=False)
+        return Response(status_code=202)
+
+    async def _claims(self, request: Request) -> Claims:
+        claims = await self.verifier.claims_for(request.headers.get("authorization"))
+        address: str = request.state.client_address
+        return replace(claims, extra={**claims.extra, "client_address": address})
+
+    def _refuse_mutation_over_get(self, graphql_request: GraphQLRequest) -> None:
+        """``subscribe`` runs every operation kind; over GET only queries and subscriptions
+        may run (the parse is the pipeline's, bounded by its limits; its errors are left to
+        the pipeline to report)."""
+        document = parse_document(graphql_request.query or "", self.engine.config.parser)
+        if isinstance(document, RequestError):
+            return
+        operation = get_operation_ast(document, graphql_request.operation_name)
+        if operation is not None and operation.operation == OperationType.MUTATION:
+            raise RequestError(
+                "Can only perform a mutation operation from a POST request.",
+                METHOD_NOT_ALLOWED,
+                status=405,
+                headers={"allow": "POST"},
+            )
 
     async def _execute(
         self, request: Request, graphql_request: GraphQLRequest, *, allow_mutations: bool
@@ -205,7 +299,7 @@ def create_app(settings: RouterSettings) -> Starlette:
         WebSocketSettings(settings.ws_init_timeout_seconds, settings.ws_max_operations),
     )
     routes = [
-        Route("/graphql", router_app.graphql, methods=["GET", "POST"]),
+        Route("/graphql", router_app.graphql, methods=["GET", "POST", "PUT", "DELETE"]),
         WebSocketRoute("/graphql", websocket.serve),
         Route("/health", router_app.health, methods=["GET"]),
     ]
@@ -221,6 +315,25 @@ def create_metrics_app(app: Starlette) -> Starlette:
     """``/metrics`` of the router ``app``, for a listener apart from the public one."""
     router_app: RouterApp = app.state.router
     return Starlette(routes=[Route("/metrics", router_app.metrics, methods=["GET"])])
+
+
+_Protocol = Literal["sse", "multipart"]
+
+
+def _streaming_protocol(accept: str | None) -> _Protocol | None:
+    """The streaming protocol ``Accept`` asks for, the first listed when it names both."""
+    for item in (accept or "").split(","):
+        if accepts_event_stream(item):
+            return "sse"
+        if accepts_multipart_subscription(item):
+            return "multipart"
+    return None
+
+
+def _stream_owner(claims: Claims, request: Request) -> str:
+    """Whom a single-connection stream belongs to: the user, or an anonymous caller's address
+    (so anonymous callers do not share one reservation budget)."""
+    return claims.sub or f"anonymous@{request.state.client_address}"
 
 
 def _wants_graphiql_page(request: Request) -> bool:
