@@ -4,7 +4,8 @@ Nothing is allowed unless listed: exact origins, and optionally one regular expr
 against the whole origin. Credentials (cookies) are off by default: clients authenticate with
 a bearer token, which a page sends explicitly and a browser never attaches on its own. The
 allowed request headers include the CSRF ones (router/http/csrf.py), so a listed origin's
-multipart or GET requests pass both checks.
+multipart or GET requests pass both checks; PUT, DELETE and the stream token header are
+graphql-sse's single connection mode.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
 from router.pipeline.demand_control import EXPOSE_COST_HEADER
+from router.protocols.graphql_sse.messages import TOKEN_HEADER
 
 DEVELOPMENT_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?"
 """Any port on the loopback names: a frontend dev server (Vite, Next, Storybook) wherever it
@@ -28,6 +30,7 @@ ALLOWED_HEADERS = (
     "apollographql-client-version",
     "apollo-expose-query-plan",
     EXPOSE_COST_HEADER,
+    TOKEN_HEADER,
 )
 EXPOSED_HEADERS = ("retry-after",)
 """Read by clients on 429 (rate limits)."""
@@ -59,7 +62,7 @@ class CorsPolicy:
             allow_origins=self.allow_origins,
             allow_origin_regex=self.allow_origin_regex,
             allow_credentials=self.allow_credentials,
-            allow_methods=("GET", "POST"),
+            allow_methods=("GET", "POST", "PUT", "DELETE"),  # PUT, DELETE: graphql-sse
             allow_headers=tuple(dict.fromkeys(ALLOWED_HEADERS + self.extra_allowed_headers)),
             expose_headers=EXPOSED_HEADERS,
             max_age=600,

@@ -340,3 +340,20 @@ async def test_graphql_sse_client_unsubscribing_stops_the_upstream(
     assert {"op": 0, "unsubscribed": True} in rows
     await router.wait_stopped("endless")
     assert STARTED == ["endless"]
+
+
+async def test_a_listed_origin_may_use_the_single_connection_mode(
+    router: Router, http: httpx.AsyncClient
+) -> None:
+    """Development allows loopback origins; the preflight of the mode's PUT, DELETE and token
+    header must pass, or a browser page cannot use it."""
+    for method, header in (("PUT", "authorization"), ("DELETE", TOKEN_HEADER)):
+        preflight = await http.options(
+            router.url,
+            headers={
+                "origin": "http://localhost:5173",
+                "access-control-request-method": method,
+                "access-control-request-headers": header,
+            },
+        )
+        assert preflight.status_code == 200, preflight.text
