@@ -14,7 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
+from router.http.app import create_app
 from router.protocols.graphql_sse.messages import TOKEN_HEADER, Event, EventParser
+from router.settings import RouterSettings
+from tests.harness.asgi_server import serve
 from tests.harness.node_packages import installed
 from tests.router.http.live_stack import STARTED, STOPPED, SUBSCRIPTION, Router, live_router
 
@@ -357,3 +360,25 @@ async def test_a_listed_origin_may_use_the_single_connection_mode(
             },
         )
         assert preflight.status_code == 200, preflight.text
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["text/event-stream", "multipart/mixed;subscriptionSpec=1.0"],
+    ids=["sse", "multipart"],
+)
+async def test_a_mutation_over_get_is_refused_on_the_streaming_paths(
+    offline_supergraph: Path, http: httpx.AsyncClient, accept: str
+) -> None:
+    """``subscribe`` runs any operation kind, so the streaming paths refuse GET mutations
+    themselves, before any subgraph (here at a closed port) is asked."""
+    settings = RouterSettings(supergraph_path=str(offline_supergraph))
+    async with serve(create_app(settings)) as url:
+        response = await http.get(
+            f"{url}/graphql",
+            params={"query": "mutation { logout }"},
+            headers={"accept": accept, "apollo-require-preflight": "true"},
+        )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
