@@ -5,6 +5,7 @@ defines is triggered."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -194,3 +195,10 @@ async def test_identical_subscriptions_of_one_caller_share_one_upstream(router: 
             break
         await asyncio.sleep(0.02)
     assert router.open_upstreams() == 0
+
+
+async def test_the_connection_ends_when_its_token_expires(router: Router) -> None:
+    token = router.token(exp=int(time.time()) + 1)
+    socket = await acknowledged(router, {"authorization": f"Bearer {token}"})
+    await send(socket, subscribe("1", room="endless"))
+    assert await close_code(socket) == (4403, "Token expired")
