@@ -23,7 +23,8 @@ GRAPHIQL_HTML = r"""<!doctype html>
   <script crossorigin src="https://unpkg.com/graphql-ws@5.16.2/umd/graphql-ws.min.js"></script>
   <script>
     const http = GraphiQL.createFetcher({ url: window.location.pathname });
-    const ws = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + location.pathname;
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const ws = scheme + location.host + location.pathname;
     const isSubscription = (params) => {
       const name = params.operationName;
       const pattern = name
