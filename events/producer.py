@@ -2,9 +2,10 @@
 
 ``publish`` returns only once the broker acknowledged the record (``acks=all``), so callers
 (the outbox relay, dead-lettering, replay) can mark work done after it. The producer is
-idempotent, so the client's own retries never write a record twice or out of order within a
-partition. Any Kafka failure becomes ``PublishFailed``; the producer is then rebuilt, since a
-broker that restarted (the embedded one forgets everything) no longer knows its producer id.
+idempotent unless ``KAFKA_IDEMPOTENCE=false`` (the embedded broker needs that), so the client's
+own retries never write a record twice within a partition. Any Kafka failure becomes
+``PublishFailed``; the producer is then rebuilt, since a broker that restarted (the embedded
+one forgets everything) no longer knows its producer id or sequence numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from types import TracebackType
 from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, UnknownError
 
 from events.errors import PublishFailed
 from events.records import Record
@@ -56,6 +57,8 @@ class KafkaPublisher:
                 await producer.send_and_wait(
                     record.topic, record.value, key=record.key, headers=list(record.headers)
                 )
+        except PublishFailed:
+            raise
         except (KafkaError, OSError, TimeoutError) as exc:
             await self.stop()
             raise PublishFailed(f"{record.topic}: {type(exc).__name__}: {exc}") from exc
@@ -76,12 +79,20 @@ class KafkaPublisher:
                 producer = AIOKafkaProducer(
                     bootstrap_servers=self._settings.kafka_bootstrap_servers,
                     client_id=self._client_id,
-                    enable_idempotence=True,
+                    enable_idempotence=self._settings.kafka_idempotence,
                     acks="all",
                     request_timeout_ms=timeout_ms,
                 )
                 try:
                     await producer.start()
+                except UnknownError as exc:
+                    await producer.stop()
+                    if not self._settings.kafka_idempotence:
+                        raise
+                    raise PublishFailed(
+                        "the broker refused an idempotent producer (InitProducerId); the "
+                        "embedded tansu does: set KAFKA_IDEMPOTENCE=false for it"
+                    ) from exc
                 except BaseException:
                     await producer.stop()
                     raise

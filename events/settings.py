@@ -24,6 +24,10 @@ class EventSettings(BaseSettings):
     """Comma-separated ``host:port`` list of the Kafka-protocol broker."""
     kafka_client_id: str = "supergraph"
     """Prefix of the client id the broker logs for producers and consumers."""
+    kafka_idempotence: bool = True
+    """Idempotent producer (no duplicates from the client's own retries). The embedded tansu
+    0.6 refuses it (``InitProducerId``), so ``supergraph dev`` turns it off; order per key
+    does not depend on it (the relay waits for each acknowledgement of a key)."""
     kafka_request_timeout_seconds: float = Field(default=10.0, gt=0)
     """How long one publish may wait for the broker's acknowledgement."""
     events_max_attempts: int = Field(default=5, ge=1)
