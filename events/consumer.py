@@ -63,6 +63,7 @@ class EventConsumer:
     async def run(self) -> None:
         """Consume until cancelled; a cancelled runner leaves its uncommitted records to the
         group (they are delivered again, to it or to another member)."""
+        session_ms = int(self._settings.kafka_session_timeout_seconds * 1000)
         consumer = AIOKafkaConsumer(
             *self._topics,
             bootstrap_servers=self._settings.kafka_bootstrap_servers,
@@ -70,6 +71,8 @@ class EventConsumer:
             group_id=self._group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            session_timeout_ms=session_ms,
+            heartbeat_interval_ms=session_ms // 3,
         )
         await consumer.start()
         try:

@@ -30,6 +30,10 @@ class EventSettings(BaseSettings):
     does not depend on it (the relay waits for each acknowledgement of a key)."""
     kafka_request_timeout_seconds: float = Field(default=10.0, gt=0)
     """How long one publish may wait for the broker's acknowledgement."""
+    kafka_session_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long a silent consumer stays in its group; heartbeats go every third of it. The
+    embedded tansu also waits about this long before giving a departed member's partitions to
+    the others, so shorter means faster hand-overs (real Kafka refuses under 6 s by default)."""
     events_max_attempts: int = Field(default=5, ge=1)
     """Handler attempts before an event goes to its dead-letter topic."""
     events_retry_initial_seconds: float = Field(default=0.5, gt=0)

@@ -31,6 +31,7 @@ def fast_settings(bootstrap_servers: str, **overrides: object) -> EventSettings:
         "kafka_bootstrap_servers": bootstrap_servers,
         "kafka_idempotence": False,  # the embedded tansu refuses InitProducerId
         "kafka_request_timeout_seconds": 3.0,
+        "kafka_session_timeout_seconds": 2.0,  # tansu hands partitions over after about this
         "events_max_attempts": 3,
         "events_retry_initial_seconds": 0.01,
         "events_retry_max_seconds": 0.2,
