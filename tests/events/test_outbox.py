@@ -243,7 +243,10 @@ class CountingPublisher:
 
 @pytest.mark.parametrize("seed", range(2))
 async def test_two_relays_on_one_database_never_publish_a_row_twice(
-    fresh_database: Callable[[str], str], bootstrap_servers: str, seed: int
+    fresh_database: Callable[[str], str],
+    bootstrap_servers: str,
+    seed: int,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     rng = random.Random(seed)
     topic = await new_topic(bootstrap_servers)
@@ -254,9 +257,11 @@ async def test_two_relays_on_one_database_never_publish_a_row_twice(
         relays = [
             OutboxRelay(engine, OUTBOX, p, settings, catalog=topic.catalog) for p in publishers
         ]
+        half = len(events) // 2
+        await write(engine, topic, events[:half])  # a backlog both start on at once
         tasks = [asyncio.create_task(r.run()) for r in relays]
         try:
-            await write(engine, topic, events)
+            await write(engine, topic, events[half:])
             await eventually(lambda: nothing_pending(engine), timeout_s=30)
         finally:
             for task in tasks:
@@ -264,6 +269,8 @@ async def test_two_relays_on_one_database_never_publish_a_row_twice(
             await asyncio.gather(*tasks, return_exceptions=True)
     sent = [decode(r, topic.catalog).id for p in publishers for r in p.sent]
     assert sorted(sent) == sorted(e.id for e in events)  # each row exactly once
+    assert all(p.sent for p in publishers)  # both took part
+    assert [r.getMessage() for r in caplog.records if r.name == "events.relay"] == []
     records = await read_topic(bootstrap_servers, topic.name, len(events))
     assert by_key(records, topic) == expected_by_key(events)
 
