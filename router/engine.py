@@ -9,11 +9,12 @@ lookups before its subgraph fetches.
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field, replace
 
 from graphql import validate
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
 from router.edge.rate_limit import EdgeRateLimits
 from router.errors import (
     GRAPHQL_VALIDATION_FAILED,
@@ -22,7 +23,7 @@ from router.errors import (
     RequestError,
 )
 from router.execution.executor import PlanExecutor
-from router.pipeline import run_pipeline
+from router.pipeline import refusal, run_pipeline
 from router.pipeline.authorize import AuthorizeStage
 from router.pipeline.context import GraphQLRequest, GraphQLResponse, RequestContext, Stage
 from router.pipeline.demand_control import DemandControl, DemandControlStage
@@ -40,13 +41,14 @@ from router.pipeline.validate import ValidateStage
 from router.pipeline.variables import VariablesStage
 from router.planning.cache import BoundedCache
 from router.planning.operation import normalize, select_operation
-from router.planning.plan import QueryPlan
+from router.planning.plan import QueryPlan, Subscription
 from router.planning.planner import build_query_plan
 from router.planning.printer import print_plan
 from router.supergraph.access import build_access_model
 from router.supergraph.cost import build_cost_model
 from router.supergraph.model import Supergraph
 from router.transports.subgraph import SubgraphTransport
+from router.transports.subscriptions import SubscriptionTransport
 
 __all__ = ["EngineConfig", "GraphQLRequest", "GraphQLResponse", "RouterEngine"]
 
@@ -78,10 +80,11 @@ class RouterEngine:
         config: EngineConfig | None = None,
         *,
         rate_limits: EdgeRateLimits | None = None,
+        subscriptions: SubscriptionTransport | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.config = config or EngineConfig()
-        self.executor = PlanExecutor(transport)
+        self.executor = PlanExecutor(transport, subscriptions)
         self.offload = CpuOffload(
             workers=self.config.offload_workers, inline_below=self.config.offload_above_bytes
         )
@@ -117,6 +120,45 @@ class RouterEngine:
             query=request.query or "",
         )
         return await run_pipeline(self.stages, ctx)
+
+    async def subscribe(
+        self,
+        request: GraphQLRequest,
+        *,
+        claims: Claims = ANONYMOUS,
+        client_address: str = "",
+    ) -> GraphQLResponse | AsyncIterator[GraphQLResponse]:
+        """A refusal, a single response (a query or mutation sent on a streaming transport),
+        or the responses of a subscription, one per event.
+
+        The stages up to execution run once; each event then goes through the same execute
+        and shape stages a query's data does (``ctx.event`` tells the execute stage)."""
+        ctx = RequestContext(
+            request, claims=claims, client_address=client_address, query=request.query or ""
+        )
+        split = next(i for i, s in enumerate(self.stages) if isinstance(s, ExecuteStage))
+        prepare, respond = self.stages[:split], self.stages[split:]
+        try:
+            for stage in prepare:
+                await stage(ctx)
+        except RequestError as exc:
+            return refusal(exc)
+        assert ctx.plan is not None, "the plan stage runs before execution"
+        if not isinstance(ctx.plan.node, Subscription):
+            return await run_pipeline(respond, ctx)
+        return self._events(ctx, respond)
+
+    async def _events(
+        self, ctx: RequestContext, respond: list[Stage]
+    ) -> AsyncGenerator[GraphQLResponse, None]:
+        assert ctx.plan is not None
+        states = self.executor.subscribe(ctx.plan, ctx.variables, ctx.claims)
+        try:
+            async for state in states:
+                event = replace(ctx, event=state, data={}, errors=[], extensions={}, response=None)
+                yield await run_pipeline(respond, event)
+        finally:
+            await states.aclose()
 
     def plan_text(self, query: str, operation_name: str | None = None) -> str:
         """The readable plan of an operation (for ``supergraph plan``); skip/include as written."""

@@ -14,11 +14,12 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import (
+from contracts.internal_claims import (
     DEVELOPMENT_SECRET,
     check_listen_secret,
     check_production_secret,
 )
+from contracts.services import DEV_HOST, service
 from router.edge.rate_limit import EdgeRateLimits, RateRule, build_edge_rate_limits
 from router.engine import EngineConfig
 from router.http.cors import DEVELOPMENT_ORIGIN_REGEX, CorsPolicy, parse_origins
@@ -41,7 +42,8 @@ class RouterSettings(BaseSettings):
     port: int = 4000
     environment: Literal["development", "production"] = "development"
     internal_secret: str = DEVELOPMENT_SECRET
-    jwks_url: str = "http://127.0.0.1:4001/.well-known/jwks.json"
+    jwks_url: str = f"http://{DEV_HOST}:{service('identity').port}/.well-known/jwks.json"
+    """Identity's JWKS where `supergraph dev` runs it (``contracts.services``)."""
     jwt_issuer: str = "supergraph-identity"
     jwt_audience: str = "supergraph"
     subgraph_timeout_seconds: float = 30.0
@@ -86,6 +88,10 @@ class RouterSettings(BaseSettings):
     rate_limit_redis_failure: Literal["open", "closed"] = "open"
     rate_limit_max_keys: int = 100_000
     trusted_proxies: str = ""
+    ws_init_timeout_seconds: float = 10.0
+    """graphql-transport-ws: close 4408 when no ``connection_init`` was acknowledged by then."""
+    ws_max_operations: int = 100
+    """graphql-transport-ws: operations one connection may run at once."""
     # HTTP conventions (router/http/): CSRF prevention and CORS, docs/graphql-over-http.md.
     csrf_prevention: bool = True
     csrf_required_headers: str = ",".join(DEFAULT_REQUIRED_HEADERS)

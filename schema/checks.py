@@ -14,21 +14,26 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 from graphql import (
+    BooleanValueNode,
+    DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    StringValueNode,
+    TypeDefinitionNode,
+    TypeExtensionNode,
     find_breaking_changes,
     find_dangerous_changes,
     parse,
     validate,
 )
 
-from router.errors import SupergraphError
-from router.supergraph.model import Supergraph
-from router.supergraph.parse import parse_supergraph
+from contracts.api_schema import SpecNames, UnusableSupergraph, build_api_schema, read_spec_names
 from schema.composition import CompositionResult
 from schema.persisted import MANIFEST_PATH, ManifestProblem, manifest_text
 
-CheckName = Literal["drift", "composition", "breaking", "dangerous", "operations", "events"]
+CheckName = Literal[
+    "drift", "composition", "breaking", "dangerous", "operations", "events", "services"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +68,15 @@ def check_schema(
     operations: Mapping[str, str] | None = None,
     event_problems: Sequence[str] = (),
     persisted_manifest: str | None = None,
+    service_problems: Sequence[str] = (),
 ) -> CheckReport:
     """Drift, composition, changes against the latest published supergraph, and the known
     client ``operations`` (file name -> document) against the new API schema.
 
     ``persisted_manifest`` is the committed manifest's text ("" when the file is missing),
-    checked against ``operations``; None skips that check (``supergraph publish`` writes it)."""
+    checked against ``operations``; None skips that check (``supergraph publish`` writes it).
+    ``service_problems`` are where supergraph.yaml or compose.yaml disagree with the registry
+    of services (``contracts.services``)."""
     findings = [
         Finding(
             "drift",
@@ -98,6 +106,9 @@ def check_schema(
     findings += [
         Finding("events", "EVENT_SCHEMA_INCOMPATIBLE", problem, True) for problem in event_problems
     ]
+    findings += [
+        Finding("services", "SERVICE_REGISTRY_DRIFT", problem, True) for problem in service_problems
+    ]
     if persisted_manifest is not None:
         findings += _manifest(operations or {}, persisted_manifest)
     return CheckReport(tuple(findings), composed)
@@ -117,7 +128,7 @@ def _manifest(operations: Mapping[str, str], committed: str) -> list[Finding]:
 
 def _operations(supergraph_sdl: str, operations: Mapping[str, str]) -> list[Finding]:
     """Every known client operation must still parse and validate against the API schema."""
-    api = _api_schema(supergraph_sdl)
+    api = _api_schema(*_read(supergraph_sdl))
     findings = []
     for name, document in sorted(operations.items()):
         try:
@@ -133,12 +144,12 @@ def _operations(supergraph_sdl: str, operations: Mapping[str, str]) -> list[Find
 
 def _changes(old_sdl: str, new_sdl: str, acknowledged: Collection[str]) -> list[Finding]:
     try:
-        old_supergraph, new_supergraph = parse_supergraph(old_sdl), parse_supergraph(new_sdl)
-    except SupergraphError as exc:
+        old_supergraph, new_supergraph = _read(old_sdl), _read(new_sdl)
+    except UnusableSupergraph as exc:
         return [Finding("composition", "INVALID_SUPERGRAPH", str(exc), True)]
-    old, new = old_supergraph.api_schema, new_supergraph.api_schema
+    old, new = _api_schema(*old_supergraph), _api_schema(*new_supergraph)
     findings = []
-    for type_name, key in sorted(_entity_keys(old_supergraph) - _entity_keys(new_supergraph)):
+    for type_name, key in sorted(_entity_keys(*old_supergraph) - _entity_keys(*new_supergraph)):
         description = f'{type_name} is no longer an entity with @key(fields: "{key}").'
         text = f"KEY_REMOVED: {description}"
         findings.append(Finding("breaking", "KEY_REMOVED", description, text not in acknowledged))
@@ -154,20 +165,42 @@ def _changes(old_sdl: str, new_sdl: str, acknowledged: Collection[str]) -> list[
     return findings
 
 
-def _entity_keys(supergraph: Supergraph) -> set[tuple[str, str]]:
-    """(type, key fields) pairs some subgraph resolves: what other subgraphs and the
-    router may rely on to reach an entity, beyond what the API schema shows."""
-    return {
-        (info.name, " ".join(key.fields.split()))
-        for info in supergraph.types.values()
-        for placement in info.placements
-        for key in placement.keys
-        if key.resolvable
-    }
+def _read(sdl: str) -> tuple[DocumentNode, SpecNames]:
+    """A supergraph's document and the names its ``@link``s give the specs.
+
+    Only what the checks need (the API schema and ``@join__type`` keys), read with the
+    shared contract (``contracts.api_schema``) rather than the router's full model."""
+    try:
+        document = parse(sdl)
+    except GraphQLError as exc:
+        raise UnusableSupergraph(f"supergraph SDL does not parse: {exc.message}") from exc
+    return document, read_spec_names(document)
 
 
-def _api_schema(sdl: str) -> GraphQLSchema:
-    return parse_supergraph(sdl).api_schema
+def _entity_keys(document: DocumentNode, names: SpecNames) -> set[tuple[str, str]]:
+    """(type, key fields) pairs some subgraph resolves (``@join__type(key:)`` not marked
+    ``resolvable: false``): what other subgraphs and the router may rely on to reach an
+    entity, beyond what the API schema shows."""
+    join_type = f"{names.join}__type"
+    keys = set()
+    for definition in document.definitions:
+        if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
+            continue
+        for directive in definition.directives or ():
+            if directive.name.value != join_type:
+                continue
+            arguments = {a.name.value: a.value for a in directive.arguments or ()}
+            key, resolvable = arguments.get("key"), arguments.get("resolvable")
+            if not isinstance(key, StringValueNode):
+                continue
+            if isinstance(resolvable, BooleanValueNode) and not resolvable.value:
+                continue
+            keys.add((definition.name.value, " ".join(key.value.split())))
+    return keys
+
+
+def _api_schema(document: DocumentNode, names: SpecNames) -> GraphQLSchema:
+    return build_api_schema(document, names)
 
 
 def render_text(report: CheckReport) -> str:

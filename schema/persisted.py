@@ -28,7 +28,7 @@ from graphql import (
 )
 from graphql.language import Node, Visitor, visit
 
-from router.pipeline.persisted import MANIFEST_FORMAT, MANIFEST_VERSION, query_hash
+from contracts.persisted import MANIFEST_FORMAT, MANIFEST_VERSION, query_hash
 
 MANIFEST_PATH = "schema/registry/persisted-queries.json"
 

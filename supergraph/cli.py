@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from router.edge.internal_claims import check_listen_secret
+    from contracts.internal_claims import check_listen_secret
     from supergraph.dev import run_dev
     from supergraph.dev_options import options_from_arguments
     from supergraph.layout import internal_secret
@@ -141,7 +141,7 @@ def _compose(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from router.edge.internal_claims import InternalClaimsSigner
+    from contracts.internal_claims import InternalClaimsSigner
     from router.engine import RouterEngine
     from router.errors import RouterError
     from router.settings import RouterSettings
@@ -176,6 +176,12 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=Path("schema/registry/persisted-queries.json"),
         help="the safelist manifest of the operations (publish writes it, check compares it)",
+    )
+    parser.add_argument(
+        "--compose-file",
+        type=Path,
+        default=Path("compose.yaml"),
+        help="checked against the registry of services (contracts/services.py) if it exists",
     )
 
 
@@ -214,7 +220,25 @@ def _run_checks(
         operations=_operations(args),
         event_problems=[str(problem) for problem in check_event_schemas(args.event_schemas)],
         persisted_manifest=manifest,
+        service_problems=_service_problems(args, config),
     )
+
+
+def _service_problems(args: argparse.Namespace, config: Any) -> list[str]:
+    """Where supergraph.yaml and compose.yaml disagree with ``contracts.services``."""
+    import yaml
+
+    from contracts import services
+    from schema.service_drift import config_drift
+    from supergraph.compose_drift import compose_drift
+
+    problems = [f"contracts/services.py: {p}" for p in services.problems(services.SERVICES)]
+    problems += config_drift(config, services.SUBGRAPHS, args.subgraphs_dir, where=str(args.config))
+    path: Path = args.compose_file
+    if path.is_file():
+        compose = yaml.safe_load(path.read_text(encoding="utf-8"))
+        problems += compose_drift(compose, services.SERVICES, where=str(path))
+    return problems
 
 
 def _operations(args: argparse.Namespace) -> dict[str, str]:

@@ -3,7 +3,8 @@
 Start order, each step printed with its readiness and timing:
 
 1. the data folder (everything that must survive a restart lives in it),
-2. embedded Postgres (pgserver), a database per subgraph, unless ``DATABASE_URL_<NAME>`` is set,
+2. embedded Postgres (pgserver), a database per subgraph that has one in the registry
+   (``contracts.services``), unless ``DATABASE_URL_<NAME>`` is set,
 3. the Kafka-protocol broker (tansu, in-memory) and the platform's topics, unless
    ``KAFKA_BOOTSTRAP_SERVERS`` is set,
 4. each subgraph in its own process, waited for on ``GET /ready``,
@@ -30,6 +31,7 @@ from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from contracts import services
 from events.topics import TOPICS
 from supergraph.dev_options import DevOptions, add_dev_arguments, options_from_arguments
 from supergraph.embedded.kafka import EmbeddedKafka, broker_binary, storage_engines
@@ -119,7 +121,7 @@ class Platform:
 
     def _start_postgres(self) -> None:
         started = time.monotonic()
-        names = list(self.options.subgraph_ports)
+        names = [n for n in self.options.subgraph_ports if services.service(n).database]
         configured = {n: url for n in names if (url := configured_database_url(n))}
         embedded = [n for n in names if n not in configured]
         for name, url in configured.items():
@@ -184,7 +186,7 @@ class Platform:
             name,
             host=self.options.host,
             port=port,
-            database_url=self.database_urls[name],
+            database_url=self.database_urls.get(name),
             kafka_bootstrap_servers=self.bootstrap_servers,
             layout=self.layout,
         )

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts import services
+
 
 def _default_subgraph_ports() -> dict[str, int]:
-    return {"identity": 4001, "profiles": 4002}
+    """Every subgraph of the registry on its own port."""
+    return {s.name: s.port for s in services.SUBGRAPHS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +24,8 @@ class DevOptions:
     """Where the platform keeps its data and which loopback ports it uses (tests move them)."""
 
     data_dir: Path = Path(".data")
-    host: str = "127.0.0.1"
-    router_port: int = 4000
+    host: str = services.DEV_HOST
+    router_port: int = services.ROUTER.port
     subgraph_ports: Mapping[str, int] = field(default_factory=_default_subgraph_ports)
     kafka_port: int = 9092
     supergraph_config: Path = Path("supergraph.yaml")

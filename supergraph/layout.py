@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from contracts import services
+from contracts.internal_claims import DEVELOPMENT_SECRET
 from supergraph.processes import ProcessSpec
 
 
@@ -61,7 +62,8 @@ def internal_secret() -> str:
 
 def configured_database_url(name: str) -> str | None:
     """``DATABASE_URL_<NAME>`` replaces the embedded database of subgraph ``name``."""
-    return os.environ.get(f"DATABASE_URL_{name.upper()}") or None
+    suffix = services.service(name).environment_suffix
+    return os.environ.get(f"DATABASE_URL_{suffix}") or None
 
 
 def subgraph_spec(
@@ -69,20 +71,22 @@ def subgraph_spec(
     *,
     host: str,
     port: int,
-    database_url: str,
+    database_url: str | None,
     kafka_bootstrap_servers: str,
     layout: DataLayout,
     module: str | None = None,
 ) -> ProcessSpec:
-    """How `supergraph dev` runs subgraph ``name`` (``module`` only differs in tests)."""
+    """How `supergraph dev` runs subgraph ``name`` (``module`` only differs in tests);
+    ``database_url`` is None for a service the registry gives no database."""
     env = {
-        "DATABASE_URL": database_url,
         "INTERNAL_SECRET": internal_secret(),
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
     }
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
     if name == "identity":
         env["JWT_PRIVATE_KEY_FILE"] = str(layout.jwt_key)
-    argv = (sys.executable, "-m", module or f"subgraphs.{name}", "serve")
+    argv = (sys.executable, "-m", module or services.service(name).package, "serve")
     return ProcessSpec(
         name=name,
         argv=(*argv, "--host", host, "--port", str(port)),
@@ -95,13 +99,15 @@ def router_spec(
     *, host: str, port: int, subgraph_ports: Mapping[str, int], layout: DataLayout
 ) -> ProcessSpec:
     """How `supergraph dev` runs the router: on the composed supergraph, JWKS from identity."""
-    identity_port = subgraph_ports.get("identity", 4001)
+    identity_port = subgraph_ports.get("identity", services.service("identity").port)
     env = {
         "INTERNAL_SECRET": internal_secret(),
         "JWKS_URL": f"http://{host}:{identity_port}/.well-known/jwks.json",
     }
     for name, subgraph_port in subgraph_ports.items():
-        env[f"SUBGRAPH_URL_{name.upper()}"] = f"http://{host}:{subgraph_port}/graphql"
+        subgraph = services.service(name)
+        url = subgraph.routing_url(host, subgraph_port)
+        env[f"SUBGRAPH_URL_{subgraph.environment_suffix}"] = url
     argv = (
         sys.executable,
         "-m",

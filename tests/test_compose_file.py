@@ -7,6 +7,7 @@ against the project (CLI subcommands, ``python -m`` modules and their subcommand
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib.util
 import shlex
 import subprocess
@@ -19,7 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from contracts import services
 from supergraph.cli import build_parser
+from supergraph.compose_drift import compose_drift
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
@@ -60,8 +63,49 @@ def subcommands(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def test_compose_names_the_services_that_exist_now():
-    assert {"router", "identity", "profiles"} <= set(SERVICES)
+    assert {s.name for s in services.SERVICES} <= set(SERVICES)
     assert {"postgres", "kafka", "qdrant", "otel-collector"} <= set(SERVICES)
+
+
+def test_compose_agrees_with_the_registry_of_services():
+    assert compose_drift(COMPOSE, services.SERVICES, where="compose.yaml") == []
+
+
+def drift_after(change: Any) -> list[str]:
+    compose = copy.deepcopy(COMPOSE)
+    change(compose["services"])
+    return compose_drift(compose, services.SERVICES, where="compose.yaml")
+
+
+def test_a_registry_subgraph_missing_from_compose_is_named():
+    def forget_profiles(services: dict[str, Any]) -> None:
+        del services["profiles"]
+        del services["router"]["environment"]["SUBGRAPH_URL_PROFILES"]
+        del services["router"]["depends_on"]["profiles"]
+
+    assert drift_after(forget_profiles) == [
+        "compose.yaml: service 'profiles' is missing (contracts/services.py)",
+        "compose.yaml: service 'router' needs SUBGRAPH_URL_PROFILES: http://profiles:4002/graphql",
+        "compose.yaml: service 'router' must depend on subgraph 'profiles'",
+    ]
+
+
+def test_a_port_module_or_database_that_differs_is_named():
+    def move(services: dict[str, Any]) -> None:
+        services["identity"]["command"] = services["identity"]["command"].replace("4001", "4011")
+        services["profiles"]["command"] = "python -m subgraphs.identity serve --host 0.0.0.0"
+        del services["profiles"]["environment"]["DATABASE_URL"]
+        services["billing"] = {"build": {}, "command": "python -m subgraphs.billing serve"}
+
+    assert drift_after(move) == [
+        "compose.yaml: service 'identity' does not listen on its port: expected --port 4001",
+        "compose.yaml: service 'profiles' runs 'python -m subgraphs.identity serve', "
+        "not 'python -m subgraphs.profiles serve'",
+        "compose.yaml: service 'profiles' does not listen on its port: expected --port 4002",
+        "compose.yaml: service 'profiles' needs DATABASE_URL ending in /profiles "
+        "(it owns a database)",
+        "compose.yaml: service 'billing' runs project code but is not in contracts/services.py",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import jwt
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
 from router.errors import JWKS_UNAVAILABLE, UNAUTHENTICATED, RequestError
 
 _ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]

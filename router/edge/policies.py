@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 from router.supergraph.access import Caller
 
 PolicyHook = Callable[[Claims, frozenset[str]], Awaitable[frozenset[str]]]

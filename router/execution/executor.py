@@ -9,13 +9,13 @@ which shaping turns into nulls that propagate as the spec says.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 from router.errors import SUBREQUEST_MALFORMED_RESPONSE, error_entry
 from router.planning.operation import InlineFragment, Selection
 from router.planning.plan import (
@@ -30,8 +30,10 @@ from router.planning.plan import (
     QueryPlan,
     Representation,
     Sequence,
+    Subscription,
 )
 from router.transports.subgraph import SubgraphFetchError, SubgraphTransport
+from router.transports.subscriptions import SubscriptionTransport
 
 Path = list[str | int]
 
@@ -45,10 +47,43 @@ class ExecutionState:
 
 
 class PlanExecutor:
-    """Walks plan nodes; all subgraph I/O goes through one ``SubgraphTransport``."""
+    """Walks plan nodes; all subgraph I/O goes through one ``SubgraphTransport`` (and one
+    ``SubscriptionTransport`` for the streams subscriptions read)."""
 
-    def __init__(self, transport: SubgraphTransport) -> None:
+    def __init__(
+        self, transport: SubgraphTransport, subscriptions: SubscriptionTransport | None = None
+    ) -> None:
         self.transport = transport
+        self.subscriptions = subscriptions
+
+    async def subscribe(
+        self, plan: QueryPlan, variables: Mapping[str, Any], claims: Claims
+    ) -> AsyncGenerator[ExecutionState, None]:
+        """One state per event of a ``Subscription`` plan's primary stream, completed by the
+        rest of the plan like a query's data (the same ``_run``). A stream the subgraph ends
+        with a failure yields a last state holding the coded error."""
+        node = plan.node
+        assert isinstance(node, Subscription), "a subscription plan"
+        if self.subscriptions is None:
+            raise RuntimeError("this executor has no subscription transport")
+        primary = node.primary
+        stream = self.subscriptions.subscribe(primary.service, _body(primary, variables), claims)
+        try:
+            async for event in stream:
+                state = ExecutionState()
+                data = event.get("data")
+                if isinstance(data, dict):
+                    deep_merge(state.data, _renamed(data, dict(primary.renames)))
+                state.errors.extend(_errors(event))
+                if node.rest is not None and state.data:
+                    await self._run(node.rest, state, variables, claims)
+                yield state
+        except SubgraphFetchError as exc:
+            failed = ExecutionState()
+            failed.errors.append(error_entry(exc.message, exc.code, service=exc.service))
+            yield failed
+        finally:
+            await stream.aclose()
 
     async def execute(
         self,

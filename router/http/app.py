@@ -24,9 +24,9 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
-from router.edge.internal_claims import InternalClaimsSigner
+from contracts.internal_claims import InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import EdgeRateLimits, client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
@@ -35,12 +35,14 @@ from router.http.csrf import check_csrf
 from router.http.graphiql import GRAPHIQL_HTML
 from router.http.media_types import check_json_body, negotiate, not_acceptable
 from router.http.responses import graphql_response
+from router.http.websocket import GraphQLWebSocket, WebSocketSettings
 from router.pipeline import refusal
 from router.pipeline.demand_control import wants_cost
 from router.pipeline.receive import from_json, from_query_params, read_body
 from router.settings import RouterSettings, subgraph_url_overrides
 from router.supergraph.parse import load_supergraph
 from router.transports.subgraph import HttpSubgraphTransport
+from router.transports.subscriptions import WebSocketSubscriptionTransport
 
 _EXPOSE_PLAN_HEADER = "apollo-expose-query-plan"
 _log = logging.getLogger("router")
@@ -165,13 +167,19 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     supergraph = load_supergraph(settings.supergraph_path)
     overrides = subgraph_url_overrides()
     urls = {g.name: overrides.get(g.name.lower(), g.url) for g in supergraph.graphs.values()}
+    signer = InternalClaimsSigner(settings.internal_secret)
     transport = HttpSubgraphTransport(
-        urls,
-        signer=InternalClaimsSigner(settings.internal_secret),
-        timeout_s=settings.subgraph_timeout_seconds,
+        urls, signer=signer, timeout_s=settings.subgraph_timeout_seconds
     )
+    subscriptions = WebSocketSubscriptionTransport(urls, signer=signer)
     rate_limits = settings.edge_rate_limits()
-    engine = RouterEngine(supergraph, transport, settings.engine_config(), rate_limits=rate_limits)
+    engine = RouterEngine(
+        supergraph,
+        transport,
+        settings.engine_config(),
+        rate_limits=rate_limits,
+        subscriptions=subscriptions,
+    )
     verifier = JwksVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
@@ -191,8 +199,14 @@ def create_app(settings: RouterSettings) -> Starlette:
         yield
         await router_app.aclose()
 
+    websocket = GraphQLWebSocket(
+        router_app.engine,
+        router_app.verifier,
+        WebSocketSettings(settings.ws_init_timeout_seconds, settings.ws_max_operations),
+    )
     routes = [
         Route("/graphql", router_app.graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", websocket.serve),
         Route("/health", router_app.health, methods=["GET"]),
     ]
     if settings.metrics_on() == "main":

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 from graphql import DocumentNode, OperationDefinitionNode
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
+from router.execution.executor import ExecutionState
 from router.planning.authorization import Authorized
 from router.planning.operation import Operation
 from router.planning.plan import QueryPlan
@@ -72,6 +73,9 @@ class RequestContext:
     denials: Authorized | None = None
     """What authorization took out, to answer as nulls with errors (shape stage)."""
     plan: QueryPlan | None = None
+    event: ExecutionState | None = None
+    """For a subscription: one event's data, already completed by the rest of the plan; the
+    execute stage answers with it instead of fetching."""
     data: dict[str, Any] = field(default_factory=dict)
     """Merged subgraph data (execute stage), shaped in place by the shape stage."""
     errors: list[dict[str, Any]] = field(default_factory=list)

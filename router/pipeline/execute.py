@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from graphql import ExecutionResult, GraphQLSchema, execute
 
+from router.errors import SUBSCRIPTION_BAD_HEADER, RequestError
 from router.execution.executor import PlanExecutor
 from router.pipeline.context import RequestContext
 from router.planning.operation import Field, Operation
+from router.planning.plan import Subscription
 
 
 class ExecuteStage:
@@ -22,6 +24,19 @@ class ExecuteStage:
 
     async def __call__(self, ctx: RequestContext) -> None:
         assert ctx.plan is not None, "the plan stage runs first"
+        if ctx.event is not None:  # one event of a subscription, completed by the executor
+            ctx.data = ctx.event.data
+            ctx.errors.extend(ctx.event.errors)
+            return
+        if isinstance(ctx.plan.node, Subscription):
+            # A stream of events cannot be one JSON response (``RouterEngine.subscribe`` serves
+            # streaming transports): refused before any subgraph is asked (Apollo's code).
+            raise RequestError(
+                "A subscription needs a streaming response (graphql-transport-ws, GraphQL "
+                "over SSE or multipart/mixed); it cannot be answered with a single JSON one.",
+                SUBSCRIPTION_BAD_HEADER,
+                status=406,
+            )
         state = await self.executor.execute(ctx.plan, ctx.variables, ctx.claims)
         ctx.data = state.data
         ctx.errors.extend(state.errors)

@@ -4,8 +4,10 @@ The node vocabulary follows Apollo's and Hive's plans: ``Fetch`` (one subgraph r
 ``Flatten`` (run a fetch for every object found at a path, batched into one ``_entities``
 call), ``BatchFetch`` (several entity fetches to one subgraph at one plan level, sent as one
 request with an aliased ``_entities`` field each, as Hive Router does), ``Sequence`` and
-``Parallel``. ``Subscription`` (a primary subscription fetch plus a
-per-event plan) and ``Defer`` join this union in later issues; executors ``match`` on it.
+``Parallel``, and ``Subscription``: the primary subscription fetch to the subgraph that owns
+the root field, plus the plan that completes each event it yields (entity fetches to other
+subgraphs, run as a query plan on the event's data). ``Defer`` joins in a later issue;
+executors ``match`` on the union.
 """
 
 from __future__ import annotations
@@ -109,7 +111,15 @@ class Parallel:
     nodes: tuple[PlanNode, ...]
 
 
-PlanNode = Fetch | Flatten | BatchFetch | Sequence | Parallel
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """Only ever a plan's root: ``primary`` streams events, ``rest`` completes each one."""
+
+    primary: Fetch
+    rest: PlanNode | None = None
+
+
+PlanNode = Fetch | Flatten | BatchFetch | Sequence | Parallel | Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +142,10 @@ class QueryPlan:
                 case Sequence(nodes=nodes) | Parallel(nodes=nodes):
                     for child in nodes:
                         walk(child)
+                case Subscription(primary=primary, rest=rest):
+                    found.append(primary)
+                    if rest is not None:
+                        walk(rest)
 
         if self.node is not None:
             walk(self.node)

@@ -38,8 +38,12 @@ from router.planning.operation import (
     field_set_selections,
 )
 from router.planning.plan import (
+    Fetch,
     KeyField,
+    PlanNode,
     QueryPlan,
+    Sequence,
+    Subscription,
 )
 from router.planning.selections import (
     ProvidedTree,
@@ -97,6 +101,8 @@ class _Planner:
         if self.operation.kind == "mutation":
             # Each mutation fetch completes (with its entity fetches) before the next starts.
             return QueryPlan(self.operation, sequence([self._nodes.levels([g]) for g in groups]))
+        if self.operation.kind == "subscription":
+            return QueryPlan(self.operation, _subscription(self._nodes.levels(groups)))
         return QueryPlan(self.operation, self._nodes.levels(groups))
 
     def _root_graph(
@@ -680,6 +686,19 @@ class _Planner:
 
 class _NoObjectHasIt(PlanningError):
     """An interface field that no object the subgraph returns can have."""
+
+
+def _subscription(node: PlanNode) -> Subscription:
+    """Split a subscription's plan: its first fetch streams, the rest completes each event.
+
+    A subscription has one root field (validation guarantees it), so one subgraph owns it and
+    the plan's first level is that one fetch."""
+    match node:
+        case Fetch(operation_kind="subscription"):
+            return Subscription(node)
+        case Sequence(nodes=(Fetch(operation_kind="subscription") as primary, *rest)):
+            return Subscription(primary, sequence(list(rest)))
+    raise PlanningError("a subscription must start with one fetch to the subgraph owning it")
 
 
 @dataclass(frozen=True, slots=True)

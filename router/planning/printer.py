@@ -16,6 +16,7 @@ from router.planning.plan import (
     QueryPlan,
     Representation,
     Sequence,
+    Subscription,
 )
 
 _INDENT = "  "
@@ -43,6 +44,13 @@ def _node(node: PlanNode, depth: int) -> str:
         case Parallel(nodes=nodes):
             body = ",\n".join(_node(n, depth + 1) for n in nodes)
             return f"{pad}Parallel {{\n{body}\n{pad}}}"
+        case Subscription(primary=primary, rest=rest):
+            inner = _INDENT * (depth + 1)
+            parts = [f"{inner}Primary: {{\n{_fetch(primary, depth + 2)}\n{inner}}}"]
+            if rest is not None:
+                parts.append(f"{inner}Rest: {{\n{_node(rest, depth + 2)}\n{inner}}}")
+            body = ",\n".join(parts)
+            return f"{pad}Subscription {{\n{body}\n{pad}}}"
 
 
 def _fetch(fetch: Fetch, depth: int) -> str:

@@ -33,9 +33,9 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from contracts.api_schema import link_imports
 from router.errors import SupergraphError
 from router.supergraph.model import Supergraph
-from router.supergraph.parse import link_imports
 
 Alternatives = tuple[frozenset[str], ...]
 """One directive argument: any one set suffices; every name in that set is needed."""

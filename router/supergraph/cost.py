@@ -63,8 +63,8 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
+from contracts.api_schema import link_imports
 from router.errors import COST_QUERY_PARSE_FAILURE, RequestError
-from router.supergraph.parse import link_imports
 
 COST_SPEC_URL = "https://specs.apollo.dev/cost/"
 MUTATION_COST = 10

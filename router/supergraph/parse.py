@@ -18,21 +18,17 @@ from graphql import (
     EnumValueNode,
     InputObjectTypeDefinitionNode,
     InterfaceTypeDefinitionNode,
-    ListValueNode,
     ObjectTypeDefinitionNode,
-    ObjectValueNode,
-    SchemaDefinitionNode,
     StringValueNode,
     TypeDefinitionNode,
     TypeExtensionNode,
-    ValueNode,
     build_ast_schema,
     parse,
 )
 from graphql.error import GraphQLError
 
+from contracts.api_schema import SpecNames, UnusableSupergraph, build_api_schema, read_spec_names
 from router.errors import SupergraphError
-from router.supergraph.api_schema import SpecNames, build_api_schema
 from router.supergraph.model import (
     FieldInfo,
     FieldPlacement,
@@ -43,8 +39,6 @@ from router.supergraph.model import (
     TypePlacement,
 )
 
-_SUPPORTED_JOIN = ("v0.3", "v0.4", "v0.5")
-
 
 def parse_supergraph(sdl: str) -> Supergraph:
     """Parse supergraph SDL; raise ``SupergraphError`` if it is not a usable supergraph."""
@@ -52,7 +46,10 @@ def parse_supergraph(sdl: str) -> Supergraph:
         document = parse(sdl)
     except GraphQLError as exc:
         raise SupergraphError(f"supergraph SDL does not parse: {exc.message}") from exc
-    names = _spec_names(document)
+    try:
+        names = read_spec_names(document)
+    except UnusableSupergraph as exc:
+        raise SupergraphError(str(exc)) from exc
     try:
         schema = build_ast_schema(document, assume_valid_sdl=True)
     except (GraphQLError, TypeError) as exc:
@@ -65,65 +62,6 @@ def parse_supergraph(sdl: str) -> Supergraph:
         graphs=graphs,
         types=types,
     )
-
-
-def _spec_names(document: DocumentNode) -> SpecNames:
-    """Read the schema's ``@link``s: which prefix each spec uses, and what it imports."""
-    join = link = inaccessible = None
-    prefixes: list[str] = []
-    imported: set[str] = set()
-    for definition in document.definitions:
-        if not isinstance(definition, SchemaDefinitionNode):
-            continue
-        for directive in definition.directives or ():
-            if directive.name.value != "link":
-                continue
-            args = {a.name.value: a.value for a in directive.arguments or ()}
-            url = args.get("url")
-            alias = args.get("as")
-            if not isinstance(url, StringValueNode):
-                continue
-            spec, _, version = url.value.rstrip("/").rpartition("/")
-            spec_name = spec.rsplit("/", 1)[-1]
-            prefix = alias.value if isinstance(alias, StringValueNode) else spec_name
-            prefixes.append(prefix)
-            imports = dict(link_imports(args.get("import")))
-            imported.update(imports.values())
-            if spec_name == "join":
-                if version not in _SUPPORTED_JOIN:
-                    raise SupergraphError(f"unsupported join spec version {version}")
-                join = prefix
-            elif spec_name == "link":
-                link = prefix
-            elif spec_name == "inaccessible":
-                inaccessible = imports.get("inaccessible", prefix)
-    if join is None:
-        raise SupergraphError("not a supergraph: no @link to the join spec")
-    return SpecNames(
-        join=join,
-        link=link or "link",
-        inaccessible=inaccessible,
-        prefixes=tuple(prefixes),
-        imported=frozenset(imported),
-    )
-
-
-def link_imports(value: ValueNode | None) -> list[tuple[str, str]]:
-    """``import:`` entries as (name in the spec, local name), without ``@``."""
-    items = value.values if isinstance(value, ListValueNode) else ()
-    found = []
-    for item in items:
-        if isinstance(item, StringValueNode):
-            name = item.value.removeprefix("@")
-            found.append((name, name))
-        elif isinstance(item, ObjectValueNode):
-            fields = {f.name.value: f.value for f in item.fields}
-            name_node, alias_node = fields.get("name"), fields.get("as")
-            if isinstance(name_node, StringValueNode):
-                name = name_node.value.removeprefix("@")
-                local = alias_node.value if isinstance(alias_node, StringValueNode) else name
-                found.append((name, local.removeprefix("@")))
-    return found
 
 
 def _graphs(document: DocumentNode, names: SpecNames) -> dict[str, Graph]:

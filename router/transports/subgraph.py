@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import aiohttp
 import orjson
 
-from router.edge.internal_claims import Claims, InternalClaimsSigner
+from contracts.internal_claims import Claims, InternalClaimsSigner
 from router.errors import (
     SUBREQUEST_HTTP_ERROR,
     SUBREQUEST_MALFORMED_RESPONSE,

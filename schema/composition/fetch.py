@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from router.edge import internal_claims
+from contracts import internal_claims
 from schema.composition.pipeline import CompositionResult, SubgraphSource, compose
 from schema.config import FileSchema, SubgraphConfig, SubgraphUrlSchema, SupergraphConfig
 from schema.errors import SchemaSourceError

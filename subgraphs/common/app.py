@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema import BaseSchema
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 from subgraphs.common.auth import CLAIMS_STATE_KEY, InternalClaimsMiddleware
 from subgraphs.common.context import SubgraphContext
 from subgraphs.common.database import Database

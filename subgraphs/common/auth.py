@@ -1,7 +1,7 @@
 """Subgraphs trust only the router: every request must carry its signed claims header.
 
 ``InternalClaimsMiddleware`` verifies ``x-supergraph-claims`` with the router's contract
-(``router.edge.internal_claims.verify``) before anything else runs and leaves the ``Claims``
+(``contracts.internal_claims.verify``) before anything else runs and leaves the ``Claims``
 in the request state; the context getter hands them to resolvers. Each subgraph accepts only
 tokens minted for its own audience, so a token captured at one subgraph opens no other. Probes and
 ``/.well-known/*`` stay open because the router and orchestrators call them without claims.
@@ -14,7 +14,7 @@ from uuid import UUID
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from router.edge.internal_claims import HEADER, Claims, InvalidInternalClaims, verify
+from contracts.internal_claims import HEADER, Claims, InvalidInternalClaims, verify
 from subgraphs.common.errors import Unauthenticated
 
 EXEMPT_PATHS = frozenset({"/health", "/ready"})

@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from strawberry.fastapi import BaseContext
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 from subgraphs.common.database import Database
 
 L = TypeVar("L")

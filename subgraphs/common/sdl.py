@@ -1,7 +1,8 @@
 """Subgraph SDL from code: what ``_service { sdl }`` returns, written to ``schema/subgraphs/``.
 
 The committed files are the input of composition; a test and ``supergraph check`` compare
-them with the code (drift). Schemas are imported lazily, so listing the registry is cheap.
+them with the code (drift). Which subgraphs there are comes from ``contracts.services``;
+schemas are imported lazily, so listing them is cheap.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from pathlib import Path
 from strawberry import Schema
 from strawberry.printer import print_schema
 
-SUBGRAPHS: dict[str, str] = {
-    "identity": "subgraphs.identity.schema:schema",
-    "profiles": "subgraphs.profiles.schema:schema",
-}
-"""Subgraph name -> ``module:attribute`` of its Strawberry schema."""
+from contracts import services
+
+SUBGRAPHS: dict[str, str] = {s.name: s.schema for s in services.SUBGRAPHS}
+"""Subgraph name -> ``module:attribute`` of its Strawberry schema, from the registry."""
 
 
 def load_schema(name: str) -> Schema:

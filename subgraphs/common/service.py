@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 import uvicorn
 from fastapi import FastAPI
 
+from contracts import services
 from subgraphs.common.migrations import upgrade
 from subgraphs.common.settings import ServiceSettings
 
@@ -26,13 +27,17 @@ S = TypeVar("S", bound=ServiceSettings)
 
 @dataclass(frozen=True, slots=True)
 class ServiceSpec(Generic[S]):
-    """Everything the runner needs to know about one subgraph."""
+    """What the runner needs to know about one subgraph beyond its registry entry."""
 
     name: str
-    default_port: int
     migrations: Path
     load_settings: Callable[[], S]
     build_app: Callable[[S], FastAPI]
+
+    @property
+    def default_port(self) -> int:
+        """Its port in the registry (``contracts.services``), where `supergraph dev` puts it."""
+        return services.service(self.name).port
 
 
 def parse_args(spec: ServiceSpec[S], argv: Sequence[str] | None) -> argparse.Namespace:

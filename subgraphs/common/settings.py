@@ -13,7 +13,7 @@ from typing import Literal, Self
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from router.edge.internal_claims import (
+from contracts.internal_claims import (
     DEVELOPMENT_SECRET,
     check_listen_secret,
     check_production_secret,

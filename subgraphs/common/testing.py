@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from router.edge.internal_claims import HEADER, Claims, sign
+from contracts.internal_claims import HEADER, Claims, sign
 from subgraphs.common.database import Database
 from subgraphs.common.migrations import upgrade
 from subgraphs.common.service import ServiceSpec

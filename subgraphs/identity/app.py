@@ -73,7 +73,6 @@ def build_app(settings: IdentitySettings) -> FastAPI:
 
 SERVICE = ServiceSpec(
     name=NAME,
-    default_port=4001,
     migrations=Path(__file__).parent / "migrations",
     load_settings=IdentitySettings.from_environment,
     build_app=build_app,

@@ -23,7 +23,6 @@ def build_app(settings: ServiceSettings) -> FastAPI:
 
 SERVICE = ServiceSpec(
     name=NAME,
-    default_port=4002,
     migrations=Path(__file__).parent / "migrations",
     load_settings=ServiceSettings.from_environment,
     build_app=build_app,

@@ -7,11 +7,11 @@ transport would sign them for the subgraph).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 
 Handler = Callable[[str, Mapping[str, Any]], dict[str, Any]]
 
@@ -28,3 +28,25 @@ class FakeTransport:
 
 def answer_nothing(service: str, body: Mapping[str, Any]) -> dict[str, Any]:
     return {"data": None}
+
+
+@dataclass
+class FakeSubscriptions:
+    """An in-memory ``SubscriptionTransport``: each subscription yields ``events`` (a result,
+    or an exception to raise), then completes; what was opened and closed is recorded."""
+
+    events: list[dict[str, Any] | Exception]
+    opened: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    closed: int = 0
+
+    async def subscribe(
+        self, service: str, body: Mapping[str, Any], claims: Any
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        self.opened.append((service, body))
+        try:
+            for event in self.events:
+                if isinstance(event, Exception):
+                    raise event
+                yield event
+        finally:
+            self.closed += 1

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts import services
 from tests.harness.asgi_server import free_port
 
 STARTUP_TIMEOUT_S = 180
@@ -51,10 +52,10 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         sys.executable, "-m", "supergraph.dev",
         "--data-dir", str(data_dir),
         "--router-port", str(router_port),
-        "--subgraph-port", f"identity={free_port()}",
-        "--subgraph-port", f"profiles={free_port()}",
         "--kafka-port", str(free_port()),
     ]  # fmt: skip
+    for subgraph in services.SUBGRAPHS:  # every one of them, away from `make dev`'s ports
+        command += ["--subgraph-port", f"{subgraph.name}={free_port()}"]
     log = (data_dir / "dev.log").open("wb")
     process = subprocess.Popen(
         command, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[2],

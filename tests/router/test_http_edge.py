@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET, HEADER, Claims, verify
+from contracts.internal_claims import DEVELOPMENT_SECRET, HEADER, Claims, verify
 from router.http.app import create_app
 from router.settings import RouterSettings
 from tests.harness.asgi_server import free_port, serve

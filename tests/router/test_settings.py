@@ -10,7 +10,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from contracts.internal_claims import DEVELOPMENT_SECRET
 from router.http.cors import DEVELOPMENT_ORIGIN_REGEX
 from router.settings import RouterSettings, subgraph_url_overrides
 

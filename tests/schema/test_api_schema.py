@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import GraphQLObjectType, build_ast_schema, parse
 
-from router.supergraph.api_schema import EXECUTABLE_LOCATIONS
+from contracts.api_schema import EXECUTABLE_LOCATIONS
 from router.supergraph.parse import parse_supergraph
 from schema.composition import SubgraphSource, compose
 from tests.schema.harness import Case, case, success_cases

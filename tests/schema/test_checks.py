@@ -169,3 +169,25 @@ def test_a_removed_key_is_breaking() -> None:
     report = check(COURSES.replace('@key(fields: "id")', ""))
     assert not report.ok
     assert [f.code for f in report.findings if f.check == "breaking"] == ["KEY_REMOVED"]
+
+
+def test_a_key_that_stops_being_resolvable_is_breaking() -> None:
+    report = check(COURSES.replace('@key(fields: "id")', '@key(fields: "id", resolvable: false)'))
+    assert [f.code for f in report.findings if f.check == "breaking"] == ["KEY_REMOVED"]
+
+
+@pytest.mark.parametrize(
+    ("published", "reason"),
+    [("type Query {", "does not parse"), ("type Query { a: Int }", "no @link to the join spec")],
+)
+def test_a_published_supergraph_that_is_not_one_is_reported(published: str, reason: str) -> None:
+    composition = compose([SubgraphSource("courses", "http://courses/graphql", COURSES)])
+    report = check_schema(
+        drifted=(),
+        composition=composition,
+        committed_supergraph=composition.supergraph_sdl,
+        published_supergraph=published,
+    )
+    [finding] = report.findings
+    assert (finding.code, finding.blocking) == ("INVALID_SUPERGRAPH", True)
+    assert reason in finding.message

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from router.edge import internal_claims
+from contracts import internal_claims
 from schema.composition import compose_from_config
 from schema.config import FileSchema, SubgraphConfig, SubgraphUrlSchema, SupergraphConfig
 from schema.errors import SchemaSourceError

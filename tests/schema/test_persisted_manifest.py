@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from router.pipeline.persisted import PersistedConfig, PersistedOperations, parse_manifest
+from contracts.persisted import parse_manifest
+from router.pipeline.persisted import PersistedConfig, PersistedOperations
 from schema.checks import check_schema
 from schema.composition import SubgraphSource, compose
 from schema.persisted import ManifestProblem, build_manifest, manifest_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from contracts.internal_claims import DEVELOPMENT_SECRET
 from router.supergraph.parse import parse_supergraph
 from schema.composition import compose_from_config
 from schema.config import load_supergraph_config

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from contracts import services
+from contracts.internal_claims import DEVELOPMENT_SECRET
 from supergraph.dev_options import DevOptions, add_dev_arguments, options_from_arguments
 from supergraph.layout import DataLayout, configured_database_url, router_spec, subgraph_spec
 from supergraph.live_composition import dev_supergraph_config
@@ -22,13 +23,14 @@ def parse(*argv: str) -> DevOptions:
     return options_from_arguments(parser.parse_args(argv))
 
 
-def test_defaults_follow_the_port_contract():
+REGISTRY_PORTS = {s.name: s.port for s in services.SUBGRAPHS}
+
+
+def test_defaults_run_every_subgraph_of_the_registry_on_its_port():
     options = parse()
     assert options == DevOptions()
-    assert (options.router_port, dict(options.subgraph_ports)) == (
-        4000,
-        {"identity": 4001, "profiles": 4002},
-    )
+    assert (options.router_port, dict(options.subgraph_ports)) == (4000, REGISTRY_PORTS)
+    assert {"identity": 4001, "profiles": 4002}.items() <= REGISTRY_PORTS.items()
     assert (options.data_dir, options.kafka_port) == (Path(".data"), 9092)
 
 
@@ -38,7 +40,7 @@ def test_ports_and_data_dir_can_be_moved():
         "--kafka-port", "5092",
     )  # fmt: skip
     assert options.data_dir == Path("/tmp/d")
-    assert dict(options.subgraph_ports) == {"identity": 4001, "profiles": 5002}
+    assert dict(options.subgraph_ports) == {**REGISTRY_PORTS, "profiles": 5002}
     assert (options.router_port, options.kafka_port) == (5000, 5092)
 
 

@@ -18,7 +18,7 @@ from graphql import (
     InputValueDefinitionNode,
 )
 
-from router.supergraph.api_schema import EXECUTABLE_LOCATIONS
+from contracts.api_schema import EXECUTABLE_LOCATIONS
 from schema.composition.emit.nodes import directive, name, string, type_reference
 from schema.composition.merge.state import DirectiveState, SupergraphState
 

@@ -17,7 +17,7 @@ from typing import Literal
 
 from graphql import ConstDirectiveNode, ConstValueNode
 
-from router.supergraph.api_schema import EXECUTABLE_LOCATIONS
+from contracts.api_schema import EXECUTABLE_LOCATIONS
 from schema.composition.specs.federation import FED1, FederationVersion
 
 ExtensionKind = Literal["extend", "@extends"]

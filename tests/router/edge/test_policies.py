@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import parse
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
 from router.edge.policies import caller_for, grant_no_policies, policies_from_claims
 from router.planning.authorization import authorize, required_policies
 from router.planning.operation import normalize, select_operation

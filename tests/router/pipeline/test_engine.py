@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from router.edge.internal_claims import Claims
+from contracts.internal_claims import Claims
 from router.engine import EngineConfig, GraphQLRequest, RouterEngine
 from router.pipeline.parse import ParseStage
 from router.supergraph.parse import load_supergraph

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from contracts.persisted import parse_manifest, query_hash
 from router.errors import (
     BAD_REQUEST,
     CANNOT_SEND_PQ_ID_AND_BODY,
@@ -27,8 +28,6 @@ from router.pipeline.persisted import (
     PersistedConfig,
     PersistedOperations,
     PersistedStage,
-    parse_manifest,
-    query_hash,
 )
 
 ME = "query Me { me { id } }"

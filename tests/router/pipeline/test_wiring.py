@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from contracts.persisted import query_hash
 from router.engine import EngineConfig, build_stages
 from router.errors import COST_ESTIMATED_TOO_EXPENSIVE, PERSISTED_QUERY_NOT_FOUND
 from router.execution.executor import PlanExecutor
@@ -15,10 +16,7 @@ from router.pipeline.context import GraphQLRequest, GraphQLResponse, RequestCont
 from router.pipeline.demand_control import DemandControl, DemandControlStage
 from router.pipeline.offload import CpuOffload
 from router.pipeline.parse import ParseStage
-from router.pipeline.persisted import (
-    PersistedStage,
-    query_hash,
-)
+from router.pipeline.persisted import PersistedStage
 from router.pipeline.validate import ValidateStage
 from router.pipeline.variables import VariablesStage
 from router.supergraph.parse import parse_supergraph

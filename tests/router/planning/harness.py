@@ -11,7 +11,7 @@ from typing import Any
 
 from graphql import parse
 
-from router.edge.internal_claims import ANONYMOUS, Claims
+from contracts.internal_claims import ANONYMOUS, Claims
 from router.execution.executor import PlanExecutor
 from router.execution.response import ResponseShaper
 from router.planning.operation import normalize, select_operation

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from router.edge.internal_claims import (
+from contracts.internal_claims import (
     HEADER,
     Claims,
     InternalClaimsSigner,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from router.edge.internal_claims import HEADER, LEEWAY_S, LIFETIME_S, Claims, sign
+from contracts.internal_claims import HEADER, LEEWAY_S, LIFETIME_S, Claims, sign
 from subgraphs.common.testing import RunningSubgraph
 
 UNAUTHENTICATED_CODES = ["UNAUTHENTICATED"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET, HEADER, Claims, sign
+from contracts.internal_claims import DEVELOPMENT_SECRET, HEADER, Claims, sign
 
 SECRET = "process-test-internal-secret-of-some-length"
 

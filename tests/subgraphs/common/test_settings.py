@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from router.edge.internal_claims import DEVELOPMENT_SECRET
+from contracts.internal_claims import DEVELOPMENT_SECRET
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.identity.settings import IdentitySettings
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from router.edge.internal_claims import HEADER, Claims, sign
+from contracts.internal_claims import HEADER, Claims, sign
 from subgraphs.common.testing import (
     GraphQLResponse,
     RunningSubgraph,

@@ -6,6 +6,10 @@ without every element marked ``@inaccessible``. Of the directives, only those a 
 use remain: the executable ones (``@lowercase on FIELD``) and the built-in ``@deprecated``,
 ``@specifiedBy`` and ``@oneOf``; type-system metadata such as composed directives or
 ``@listSize`` is the router's business, not the client's. Works on any standard supergraph.
+
+Shared: the router validates operations against it, ``supergraph check`` compares two of them
+for breaking changes, and composition uses ``EXECUTABLE_LOCATIONS`` to decide which directive
+definitions reach the API schema, so all three agree on what a client sees.
 """
 
 from __future__ import annotations
@@ -25,10 +29,14 @@ from graphql import (
     InputObjectTypeDefinitionNode,
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
+    ListValueNode,
     ObjectTypeDefinitionNode,
+    ObjectValueNode,
     SchemaDefinitionNode,
+    StringValueNode,
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
+    ValueNode,
     build_ast_schema,
 )
 from graphql.language import Node
@@ -54,6 +62,13 @@ _N = TypeVar("_N", bound=Node)
 _Value = TypeVar("_Value", InputValueDefinitionNode, EnumValueDefinitionNode)
 
 
+_SUPPORTED_JOIN = ("v0.3", "v0.4", "v0.5")
+
+
+class UnusableSupergraph(ValueError):
+    """The document is not a supergraph: no join spec, or a join version we do not read."""
+
+
 @dataclass(frozen=True, slots=True)
 class SpecNames:
     """How a supergraph names the specs it links (``as:`` and ``import:`` may rename them)."""
@@ -71,6 +86,65 @@ class SpecNames:
         if name in self.imported or name == self.link or name == self.join:
             return True
         return any(name == p or name.startswith(f"{p}__") for p in (*self.prefixes, self.link))
+
+
+def read_spec_names(document: DocumentNode) -> SpecNames:
+    """Read the schema's ``@link``s: which prefix each spec uses, and what it imports."""
+    join = link = inaccessible = None
+    prefixes: list[str] = []
+    imported: set[str] = set()
+    for definition in document.definitions:
+        if not isinstance(definition, SchemaDefinitionNode):
+            continue
+        for directive in definition.directives or ():
+            if directive.name.value != "link":
+                continue
+            args = {a.name.value: a.value for a in directive.arguments or ()}
+            url = args.get("url")
+            alias = args.get("as")
+            if not isinstance(url, StringValueNode):
+                continue
+            spec, _, version = url.value.rstrip("/").rpartition("/")
+            spec_name = spec.rsplit("/", 1)[-1]
+            prefix = alias.value if isinstance(alias, StringValueNode) else spec_name
+            prefixes.append(prefix)
+            imports = dict(link_imports(args.get("import")))
+            imported.update(imports.values())
+            if spec_name == "join":
+                if version not in _SUPPORTED_JOIN:
+                    raise UnusableSupergraph(f"unsupported join spec version {version}")
+                join = prefix
+            elif spec_name == "link":
+                link = prefix
+            elif spec_name == "inaccessible":
+                inaccessible = imports.get("inaccessible", prefix)
+    if join is None:
+        raise UnusableSupergraph("not a supergraph: no @link to the join spec")
+    return SpecNames(
+        join=join,
+        link=link or "link",
+        inaccessible=inaccessible,
+        prefixes=tuple(prefixes),
+        imported=frozenset(imported),
+    )
+
+
+def link_imports(value: ValueNode | None) -> list[tuple[str, str]]:
+    """``import:`` entries as (name in the spec, local name), without ``@``."""
+    items = value.values if isinstance(value, ListValueNode) else ()
+    found = []
+    for item in items:
+        if isinstance(item, StringValueNode):
+            name = item.value.removeprefix("@")
+            found.append((name, name))
+        elif isinstance(item, ObjectValueNode):
+            fields = {f.name.value: f.value for f in item.fields}
+            name_node, alias_node = fields.get("name"), fields.get("as")
+            if isinstance(name_node, StringValueNode):
+                name = name_node.value.removeprefix("@")
+                local = alias_node.value if isinstance(alias_node, StringValueNode) else name
+                found.append((name, local.removeprefix("@")))
+    return found
 
 
 def build_api_schema(document: DocumentNode, names: SpecNames) -> GraphQLSchema:

@@ -8,7 +8,7 @@ import time
 import jwt
 import pytest
 
-from router.edge.internal_claims import (
+from contracts.internal_claims import (
     HEADER,
     LEEWAY_S,
     LIFETIME_S,
@@ -115,7 +115,7 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
 
 
 def test_the_development_secret_may_only_listen_on_loopback() -> None:
-    from router.edge.internal_claims import DEVELOPMENT_SECRET
+    from contracts.internal_claims import DEVELOPMENT_SECRET
 
     check_listen_secret(DEVELOPMENT_SECRET, "127.0.0.1")
     check_listen_secret(SECRET, "0.0.0.0")

@@ -11,7 +11,7 @@ another, and a long request (or a subscription) never carries a token minted whe
 ``InternalClaimsSigner`` keeps signing off the hot path by reusing a token for part of its
 lifetime (docs/adr/0002-signed-internal-claims.md).
 
-This module is the whole contract: subgraphs import ``verify`` from here.
+This module is the whole contract: the router imports ``sign``, subgraphs ``verify``.
 """
 
 from __future__ import annotations

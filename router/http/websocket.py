@@ -1,0 +1,162 @@
+"""graphql-transport-ws at ``/graphql``: the WebSocket transport around the protocol's state
+machine (``router/protocols/graphql_transport_ws``) and ``RouterEngine.subscribe``.
+
+The transport only carries out what the session decides: it verifies the ``connection_init``
+payload's ``authorization`` (any key case) as the HTTP edge verifies the header, runs each
+started operation as a task feeding results back through the session, and stops them all when
+the socket goes. Every operation's task is cancelled on stop, so no upstream subscription
+outlives its client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from contracts.internal_claims import ANONYMOUS, Claims
+from router.edge.jwt_auth import JwksVerifier
+from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
+from router.errors import INTERNAL_SERVER_ERROR, RequestError, error_entry
+from router.protocols.graphql_transport_ws.messages import SUBPROTOCOL, CloseCode, encode
+from router.protocols.graphql_transport_ws.session import (
+    Action,
+    Authenticate,
+    Close,
+    Send,
+    ServerSession,
+    Start,
+    Stop,
+)
+
+_log = logging.getLogger("router.websocket")
+
+
+@dataclass(frozen=True, slots=True)
+class WebSocketSettings:
+    init_timeout_s: float = 10.0
+    """graphql-ws's default ``connectionInitWaitTimeout``: 3 s; ours allows slow networks."""
+    max_operations: int = 100
+
+
+@dataclass
+class _Connection:
+    socket: WebSocket
+    session: ServerSession
+    claims: Claims = ANONYMOUS
+    tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    closed: bool = False
+
+
+class GraphQLWebSocket:
+    """The endpoint; one instance serves every connection."""
+
+    def __init__(
+        self,
+        engine: RouterEngine,
+        verifier: JwksVerifier,
+        settings: WebSocketSettings | None = None,
+    ) -> None:
+        self.engine = engine
+        self.verifier = verifier
+        self.settings = settings or WebSocketSettings()
+
+    async def serve(self, socket: WebSocket) -> None:
+        """One client connection, from the upgrade to the close."""
+        if SUBPROTOCOL not in socket.scope.get("subprotocols", []):
+            # Accepted first, so the client reads the protocol's code (as graphql-ws does).
+            await socket.accept()
+            await socket.close(CloseCode.SUBPROTOCOL_NOT_ACCEPTABLE, "Subprotocol not acceptable")
+            return
+        await socket.accept(subprotocol=SUBPROTOCOL)
+        connection = _Connection(socket, ServerSession(self.settings.max_operations))
+        timer = asyncio.create_task(self._init_timer(connection))
+        try:
+            while not connection.closed:
+                text = await socket.receive_text()
+                await self._carry_out(connection, connection.session.receive(text))
+        except WebSocketDisconnect:
+            pass
+        finally:
+            timer.cancel()
+            connection.closed = True
+            await self._carry_out(connection, connection.session.disconnected())
+
+    async def _init_timer(self, connection: _Connection) -> None:
+        await asyncio.sleep(self.settings.init_timeout_s)
+        await self._carry_out(connection, connection.session.init_timed_out())
+
+    async def _carry_out(self, connection: _Connection, actions: list[Action]) -> None:
+        for action in actions:
+            match action:
+                case Send(message=message):
+                    if not connection.closed:
+                        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+                            await connection.socket.send_text(encode(message))
+                case Close(code=code, reason=reason):
+                    connection.closed = True
+                    with contextlib.suppress(RuntimeError):
+                        await connection.socket.close(code, reason)
+                case Authenticate(payload=payload):
+                    await self._authenticate(connection, payload)
+                case Start(id=ident, payload=payload):
+                    task = asyncio.create_task(self._run(connection, ident, payload))
+                    connection.tasks[ident] = task
+                case Stop(id=ident):
+                    stopped = connection.tasks.pop(ident, None)
+                    if stopped is not None and stopped is not asyncio.current_task():
+                        stopped.cancel()
+
+    async def _authenticate(self, connection: _Connection, payload: Mapping[str, Any]) -> None:
+        authorization = next(
+            (str(v) for k, v in payload.items() if k.lower() == "authorization"), None
+        )
+        try:
+            connection.claims = await self.verifier.claims_for(authorization)
+        except RequestError as exc:
+            await self._carry_out(connection, connection.session.rejected(exc.message))
+            return
+        await self._carry_out(connection, connection.session.accepted())
+
+    async def _run(self, connection: _Connection, ident: str, payload: Mapping[str, Any]) -> None:
+        session = connection.session
+        request = GraphQLRequest(
+            payload["query"],
+            payload.get("operationName"),
+            payload.get("variables") or {},
+            payload.get("extensions") or {},
+        )
+        client = connection.socket.client
+        try:
+            result = await self.engine.subscribe(
+                request, claims=connection.claims, client_address=client.host if client else ""
+            )
+            if isinstance(result, GraphQLResponse):
+                await self._single(connection, ident, result)
+                return
+            async for response in result:
+                await self._carry_out(connection, session.deliver(ident, response.body))
+            await self._carry_out(connection, session.finish(ident))
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a router bug: log it, end this operation only
+            _log.exception("unexpected error in a subscription")
+            error = error_entry("Internal server error.", INTERNAL_SERVER_ERROR)
+            await self._carry_out(connection, session.fail(ident, [error]))
+        finally:
+            connection.tasks.pop(ident, None)
+
+    async def _single(self, connection: _Connection, ident: str, response: GraphQLResponse) -> None:
+        """A refusal is the protocol's ``error``; a query's answer is one ``next``."""
+        session = connection.session
+        body = response.body
+        if "data" not in body and body.get("errors"):
+            await self._carry_out(connection, session.fail(ident, list(body["errors"])))
+            return
+        await self._carry_out(connection, session.deliver(ident, body))
+        await self._carry_out(connection, session.finish(ident))

@@ -1,0 +1,299 @@
+"""graphql-transport-ws through the real router on a socket: a Strawberry chat stand-in owns
+the subscription (the library's own protocol server, behind the subgraphs' claims
+middleware), a profiles stand-in answers ``_entities``; the client speaks the protocol
+with the ``websockets`` library. Each close code the protocol defines is triggered."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+import orjson
+import pytest
+import strawberry
+from cryptography.hazmat.primitives.asymmetric import rsa
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from contracts.internal_claims import DEVELOPMENT_SECRET
+from router.http.app import create_app
+from router.settings import RouterSettings
+from subgraphs.common.auth import InternalClaimsMiddleware
+from tests.harness.asgi_server import serve
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+ISSUER, AUDIENCE = "test-issuer", "test-audience"
+SUBSCRIPTION = """subscription ($room: ID!) {
+  messageAdded(roomId: $room) { body author { profile { displayName } } }
+}"""
+STARTED: list[str] = []
+STOPPED: list[str] = []
+
+
+@strawberry.type
+class User:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Message:
+    id: strawberry.ID
+    body: str
+    author: User
+
+
+@strawberry.type
+class Query:
+    ok: bool = True
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription
+    async def message_added(self, room_id: strawberry.ID) -> AsyncGenerator[Message, None]:
+        STARTED.append(str(room_id))
+        try:
+            for i, author in enumerate(("u1", "u2")):
+                yield Message(
+                    id=strawberry.ID(f"m{i}"),
+                    body=f"hello {i}",
+                    author=User(id=strawberry.ID(author)),
+                )
+            if room_id == "endless":
+                while True:
+                    await asyncio.sleep(0.05)
+                    yield Message(
+                        id=strawberry.ID("m"), body="tick", author=User(id=strawberry.ID("u1"))
+                    )
+        finally:
+            STOPPED.append(str(room_id))
+
+
+def chat_app() -> InternalClaimsMiddleware:
+    schema = strawberry.Schema(query=Query, subscription=Subscription)
+    app = GraphQL(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
+    routed = Starlette(routes=[Route("/graphql", app), WebSocketRoute("/graphql", app)])
+    return InternalClaimsMiddleware(routed, secret=DEVELOPMENT_SECRET, service="chat")
+
+
+def profiles_app() -> Starlette:
+    async def graphql(request: Request) -> Response:
+        body = await request.json()
+        names = [
+            {"profile": {"displayName": f"name-{r['id']}"}}
+            for r in body["variables"]["representations"]
+        ]
+        return JSONResponse({"data": {"_entities": names}})
+
+    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
+
+
+@dataclass
+class Router:
+    url: str
+    key: rsa.RSAPrivateKey
+    app: Any
+
+    def token(self, **overrides: Any) -> str:
+        now = int(time.time())
+        claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "u1", "iat": now, "exp": now + 60}
+        claims.update(overrides)
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "k1"})
+
+    def open_upstreams(self) -> int:
+        return int(self.app.state.router.engine.executor.subscriptions.open_connections)
+
+
+@pytest.fixture(scope="module")
+async def router(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Router]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    jwks = {"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}
+
+    async def jwks_endpoint(_: Request) -> Response:
+        return JSONResponse(jwks)
+
+    async with (
+        serve(chat_app()) as chat,
+        serve(profiles_app()) as profiles,
+        serve(Starlette(routes=[Route("/jwks", jwks_endpoint)])) as jwks_url,
+    ):
+        supergraph = tmp_path_factory.mktemp("ws") / "supergraph.graphql"
+        supergraph.write_text(
+            (FIXTURES / "live.graphql").read_text()
+            .replace("http://127.0.0.1:4601/graphql", f"{chat}/graphql")
+            .replace("http://127.0.0.1:4602/graphql", f"{profiles}/graphql")
+        )  # fmt: skip
+        settings = RouterSettings(
+            supergraph_path=str(supergraph),
+            jwks_url=f"{jwks_url}/jwks",
+            jwt_issuer=ISSUER,
+            jwt_audience=AUDIENCE,
+            ws_init_timeout_seconds=0.5,
+        )
+        app = create_app(settings)
+        async with serve(app) as url:
+            yield Router("ws" + url.removeprefix("http") + "/graphql", key, app)
+
+
+async def open_socket(router: Router) -> ClientConnection:
+    return await connect(router.url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+
+
+async def send(socket: ClientConnection, message: dict[str, Any]) -> None:
+    await socket.send(orjson.dumps(message).decode())
+
+
+async def receive(socket: ClientConnection) -> dict[str, Any]:
+    message: dict[str, Any] = orjson.loads(await asyncio.wait_for(socket.recv(), 5))
+    return message
+
+
+async def acknowledged(router: Router, payload: dict[str, Any] | None = None) -> ClientConnection:
+    socket = await open_socket(router)
+    await send(socket, {"type": "connection_init", "payload": payload or {}})
+    assert await receive(socket) == {"type": "connection_ack"}
+    return socket
+
+
+async def close_code(socket: ClientConnection) -> tuple[int, str]:
+    """The code and reason the router closed with (messages before it are skipped)."""
+    try:
+        while True:
+            await asyncio.wait_for(socket.recv(), 5)
+    except ConnectionClosed as closed:
+        received = closed.rcvd
+    assert received is not None
+    return received.code, received.reason
+
+
+def subscribe(ident: str, room: str = "r1") -> dict[str, Any]:
+    return {
+        "type": "subscribe",
+        "id": ident,
+        "payload": {"query": SUBSCRIPTION, "variables": {"room": room}},
+    }
+
+
+async def test_events_arrive_completed_with_other_subgraphs_then_complete(router: Router) -> None:
+    socket = await acknowledged(router, {"Authorization": f"Bearer {router.token()}"})
+    await send(socket, subscribe("1"))
+    first, second, done = [await receive(socket) for _ in range(3)]
+    assert first == {
+        "type": "next",
+        "id": "1",
+        "payload": {
+            "data": {
+                "messageAdded": {
+                    "body": "hello 0",
+                    "author": {"profile": {"displayName": "name-u1"}},
+                }
+            }
+        },
+    }
+    assert (
+        second["payload"]["data"]["messageAdded"]["author"]["profile"]["displayName"] == "name-u2"
+    )
+    assert done == {"type": "complete", "id": "1"}
+    await socket.close()
+
+
+async def test_a_query_on_the_socket_is_one_result_and_a_refusal_an_error(router: Router) -> None:
+    socket = await acknowledged(router)
+    await send(socket, {"type": "subscribe", "id": "q", "payload": {"query": "{ __typename }"}})
+    assert await receive(socket) == {
+        "type": "next",
+        "id": "q",
+        "payload": {"data": {"__typename": "Query"}},
+    }
+    assert await receive(socket) == {"type": "complete", "id": "q"}
+    await send(
+        socket, {"type": "subscribe", "id": "bad", "payload": {"query": "subscription { nope }"}}
+    )
+    refused = await receive(socket)
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    await socket.close()
+
+
+async def test_leaving_stops_the_upstream_subscription(router: Router) -> None:
+    STOPPED.clear()
+    socket = await acknowledged(router)
+    await send(socket, subscribe("1", room="endless"))
+    await receive(socket)
+    assert router.open_upstreams() == 1
+    await socket.close()
+    for _ in range(100):
+        if "endless" in STOPPED and router.open_upstreams() == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert router.open_upstreams() == 0
+    assert "endless" in STOPPED
+
+
+async def test_complete_from_the_client_stops_only_that_operation(router: Router) -> None:
+    socket = await acknowledged(router)
+    await send(socket, subscribe("a", room="endless"))
+    await send(socket, subscribe("b", room="endless"))
+    seen = {(await receive(socket))["id"] for _ in range(4)}
+    assert seen == {"a", "b"}
+    await send(socket, {"type": "complete", "id": "a"})
+    await asyncio.sleep(0.2)
+    later = [await receive(socket) for _ in range(3)]
+    assert {m["id"] for m in later if m["type"] == "next"} == {"b"}
+    await socket.close()
+
+
+async def test_close_4401_subscribe_before_init(router: Router) -> None:
+    socket = await open_socket(router)
+    await send(socket, subscribe("1"))
+    assert await close_code(socket) == (4401, "Unauthorized")
+
+
+async def test_close_4403_bad_token(router: Router) -> None:
+    socket = await open_socket(router)
+    await send(socket, {"type": "connection_init", "payload": {"authorization": "Bearer garbage"}})
+    code, _ = await close_code(socket)
+    assert code == 4403
+
+
+async def test_close_4408_no_init_in_time(router: Router) -> None:
+    socket = await open_socket(router)
+    assert await close_code(socket) == (4408, "Connection initialisation timeout")
+
+
+async def test_close_4409_id_in_use(router: Router) -> None:
+    socket = await acknowledged(router)
+    await send(socket, subscribe("same", room="endless"))
+    await send(socket, subscribe("same", room="endless"))
+    assert await close_code(socket) == (4409, "Subscriber for same already exists")
+
+
+async def test_close_4429_second_init(router: Router) -> None:
+    socket = await acknowledged(router)
+    await send(socket, {"type": "connection_init"})
+    assert await close_code(socket) == (4429, "Too many initialisation requests")
+
+
+async def test_close_4400_malformed_message(router: Router) -> None:
+    socket = await acknowledged(router)
+    await socket.send("{not json")
+    code, _ = await close_code(socket)
+    assert code == 4400
+
+
+async def test_close_4406_without_the_subprotocol(router: Router) -> None:
+    socket = await connect(router.url)
+    code, _ = await close_code(socket)
+    assert code == 4406
