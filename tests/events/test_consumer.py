@@ -291,3 +291,56 @@ async def test_the_traceparent_travels_from_the_outbox_to_the_handler(
             await eventually(lambda: _is([str(e.id) for e in seen], [str(sent.id)]))
     assert seen[0].traceparent == trace
     assert seen[0] == sent
+
+
+class DiesAfterTheAck:
+    """A ``Publisher`` whose process dies right after the broker acknowledged a record: the
+    relay never gets to mark the row."""
+
+    def __init__(self, inner: KafkaPublisher) -> None:
+        self.inner = inner
+        self.acknowledged = asyncio.Event()
+
+    async def publish(self, record: Record) -> None:
+        await self.inner.publish(record)
+        self.acknowledged.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_relay_dying_after_the_ack_publishes_again_and_the_consumer_applies_once(
+    fresh_database: Callable[[str], str], bootstrap_servers: str
+) -> None:
+    topic = await new_topic(bootstrap_servers)
+    settings = fast_settings(bootstrap_servers)
+    async with database(fresh_database) as engine, KafkaPublisher(settings) as publisher:
+        sent = event(topic, "k", "f-1")
+        async with engine.begin() as connection:
+            await connection.execute(THINGS.insert().values(id="source"))
+            await enqueue(connection, OUTBOX, sent, catalog=topic.catalog)
+        dying = DiesAfterTheAck(publisher)
+        doomed = OutboxRelay(engine, OUTBOX, dying, settings, catalog=topic.catalog)
+        task = asyncio.create_task(doomed.publish_pending())
+        await asyncio.wait_for(dying.acknowledged.wait(), 10)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        relay = OutboxRelay(engine, OUTBOX, publisher, settings, catalog=topic.catalog)
+        assert (await relay.publish_pending()).published == 1
+        records = await read_topic(bootstrap_servers, topic.name, 2)
+        assert [r.header(EVENT_ID) for r in records] == [str(sent.id).encode()] * 2
+
+        applied: list[str] = []
+
+        async def handler(e: Envelope) -> None:
+            async with engine.begin() as connection:
+                if await first_delivery(connection, PROCESSED, "test", e.id):
+                    applied.append(e.payload["file_id"])
+                    await connection.execute(THINGS.insert().values(id=e.payload["file_id"]))
+
+        name = group()
+        async with consuming(topic, handler, publisher, settings, name):
+
+            async def both_read() -> bool:
+                return 2 in (await committed(bootstrap_servers, name, topic.name)).values()
+
+            await eventually(both_read)
+    assert applied == ["f-1"]
