@@ -112,7 +112,8 @@ class Router:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "k1"})
 
     def open_upstreams(self) -> int:
-        return int(self.app.state.router.engine.executor.subscriptions.open_connections)
+        """Sockets open from the router to subgraphs (under the subscription hub)."""
+        return int(self.app.state.router.engine.executor.subscriptions.transport.open_connections)
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +298,25 @@ async def test_close_4406_without_the_subprotocol(router: Router) -> None:
     socket = await connect(router.url)
     code, _ = await close_code(socket)
     assert code == 4406
+
+
+async def test_identical_subscriptions_of_one_caller_share_one_upstream(router: Router) -> None:
+    STARTED.clear()
+    token = router.token(sub="sharer")
+    sockets = [await acknowledged(router, {"authorization": f"Bearer {token}"}) for _ in range(3)]
+    for socket in sockets:
+        await send(socket, subscribe("s", room="endless"))
+    for socket in sockets:
+        assert (await receive(socket))["type"] == "next"
+    assert STARTED.count("endless") == 1
+    assert router.open_upstreams() == 1
+    await sockets[0].close()  # the first leaving keeps the others receiving
+    for socket in sockets[1:]:
+        assert (await receive(socket))["type"] == "next"
+    for socket in sockets[1:]:
+        await socket.close()
+    for _ in range(100):
+        if router.open_upstreams() == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert router.open_upstreams() == 0
