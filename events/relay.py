@@ -3,10 +3,10 @@
 A round claims the oldest pending row of up to ``OUTBOX_BATCH_SIZE`` keys (``FOR UPDATE SKIP
 LOCKED``: another relay on the same database skips those keys and takes others), then the
 pending rows behind those heads, publishes each key's rows one after another and marks what
-the broker acknowledged, all in one transaction. (The rows behind the heads are locked
-without SKIP LOCKED: should another relay ever hold one, this one waits rather than skip it.) A key whose publish fails stops at that row
-(its attempts and last error recorded) and the relay backs off, so a row is never skipped or
-overtaken. Delivery is at least once: a crash between the broker's ack and the commit
+the broker acknowledged, all in one transaction. The rows behind the heads are locked
+without SKIP LOCKED: should another relay ever hold one, this one waits rather than skip it.
+A key whose publish fails stops at that row (its attempts and last error recorded) and the
+relay backs off, so a row is never skipped or overtaken. Delivery is at least once: a crash between the broker's ack and the commit
 publishes the row again, under the same event id, which consumers deduplicate.
 
 A relay is woken by Postgres NOTIFY (``enqueue`` signals at commit) or ``wake()``, and polls
