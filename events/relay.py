@@ -6,8 +6,9 @@ pending rows behind those heads, publishes each key's rows one after another and
 the broker acknowledged, all in one transaction. The rows behind the heads are locked
 without SKIP LOCKED: should another relay ever hold one, this one waits rather than skip it.
 A key whose publish fails stops at that row (its attempts and last error recorded) and the
-relay backs off, so a row is never skipped or overtaken. Delivery is at least once: a crash between the broker's ack and the commit
-publishes the row again, under the same event id, which consumers deduplicate.
+relay backs off, so a row is never skipped or overtaken. Delivery is at least once: a crash
+between the broker's ack and the commit publishes the row again, under the same event id,
+which consumers deduplicate.
 
 A relay is woken by Postgres NOTIFY (``enqueue`` signals at commit) or ``wake()``, and polls
 every ``OUTBOX_POLL_SECONDS`` in case a notification was missed. Pending rows are simply rows
