@@ -32,6 +32,7 @@ from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import EdgeRateLimits, client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, METHOD_NOT_ALLOWED, RequestError
+from router.execution.subscription_hub import SubscriptionHub
 from router.http.csrf import check_csrf
 from router.http.graphiql import GRAPHIQL_HTML
 from router.http.media_types import APPLICATION_JSON, check_json_body, negotiate, not_acceptable
@@ -265,7 +266,7 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     transport = HttpSubgraphTransport(
         urls, signer=signer, timeout_s=settings.subgraph_timeout_seconds
     )
-    subscriptions = WebSocketSubscriptionTransport(urls, signer=signer)
+    subscriptions = SubscriptionHub(WebSocketSubscriptionTransport(urls, signer=signer))
     rate_limits = settings.edge_rate_limits()
     engine = RouterEngine(
         supergraph,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from router.protocols.multipart.messages import PartParser
-from tests.router.http.live_stack import STOPPED, SUBSCRIPTION, Router, live_router
+from tests.router.http.live import STOPPED, SUBSCRIPTION, Router, live_router
 
 APOLLO_CLIENT_ACCEPT = 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json'
 EXPECTED_CONTENT_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0'
@@ -68,7 +68,7 @@ async def test_events_arrive_as_parts_completed_with_profiles_data(
     router: Router, http: httpx.AsyncClient, accept: str
 ) -> None:
     headers = {"accept": accept, "authorization": f"Bearer {router.token()}"}
-    async with http.stream("POST", router.url, json=operation(), headers=headers) as response:
+    async with http.stream("POST", router.http_url, json=operation(), headers=headers) as response:
         assert response.status_code == 200
         assert response.headers["content-type"] == EXPECTED_CONTENT_TYPE
         seen = await parts(response)
@@ -83,7 +83,7 @@ async def test_a_query_with_the_multipart_accept_gets_plain_json(
     router: Router, http: httpx.AsyncClient
 ) -> None:
     response = await http.post(
-        router.url, json={"query": "{ __typename }"}, headers={"accept": APOLLO_CLIENT_ACCEPT}
+        router.http_url, json={"query": "{ __typename }"}, headers={"accept": APOLLO_CLIENT_ACCEPT}
     )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json; charset=utf-8"
@@ -94,14 +94,14 @@ async def test_a_refusal_is_an_ordinary_graphql_error_response(
     router: Router, http: httpx.AsyncClient
 ) -> None:
     invalid = await http.post(
-        router.url,
+        router.http_url,
         json={"query": "subscription { nope }"},
         headers={"accept": "multipart/mixed;subscriptionSpec=1.0"},
     )
     assert invalid.headers["content-type"] == "application/json; charset=utf-8"
     assert invalid.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     unauthenticated = await http.post(
-        router.url,
+        router.http_url,
         json=operation(),
         headers={"accept": APOLLO_CLIENT_ACCEPT, "authorization": "Bearer garbage"},
     )
@@ -111,7 +111,7 @@ async def test_a_refusal_is_an_ordinary_graphql_error_response(
 
 async def test_csrf_prevention_applies(router: Router, http: httpx.AsyncClient) -> None:
     response = await http.post(
-        router.url,
+        router.http_url,
         content=b'{"query": "subscription { messageAdded(roomId: 1) { body } }"}',
         headers={"accept": APOLLO_CLIENT_ACCEPT, "content-type": "text/plain"},
     )
@@ -124,7 +124,7 @@ async def test_a_subgraph_failing_mid_stream_ends_with_a_transport_error_part(
 ) -> None:
     headers = {"accept": APOLLO_CLIENT_ACCEPT}
     async with http.stream(
-        "POST", router.url, json=operation("fails"), headers=headers
+        "POST", router.http_url, json=operation("fails"), headers=headers
     ) as response:
         first, failed = payloads(await parts(response))
     assert first == {"payload": message("hello 0", "name-u1")}
@@ -135,7 +135,7 @@ async def test_a_subgraph_failing_mid_stream_ends_with_a_transport_error_part(
 async def test_an_idle_stream_gets_heartbeat_parts(router: Router, http: httpx.AsyncClient) -> None:
     headers = {"accept": APOLLO_CLIENT_ACCEPT}
     async with http.stream(
-        "POST", router.url, json=operation("quiet"), headers=headers
+        "POST", router.http_url, json=operation("quiet"), headers=headers
     ) as response:
         seen = await parts(response, until=4)
     assert seen == [{}, {"payload": message("hello 0", "name-u1")}, {}, {}]
@@ -147,7 +147,7 @@ async def test_the_client_going_away_stops_the_upstream(
     STOPPED.clear()
     headers = {"accept": APOLLO_CLIENT_ACCEPT}
     async with http.stream(
-        "POST", router.url, json=operation("endless"), headers=headers
+        "POST", router.http_url, json=operation("endless"), headers=headers
     ) as response:
         await parts(response, until=4)
         assert router.open_upstreams() == 1

@@ -19,7 +19,7 @@ from router.protocols.graphql_sse.messages import TOKEN_HEADER, Event, EventPars
 from router.settings import RouterSettings
 from tests.harness.asgi_server import serve
 from tests.harness.node_packages import installed
-from tests.router.http.live_stack import STARTED, STOPPED, SUBSCRIPTION, Router, live_router
+from tests.router.http.live import STARTED, STOPPED, SUBSCRIPTION, Router, live_router
 
 CLIENT = Path(__file__).parent / "graphql_sse_client"
 STREAM = {"accept": "text/event-stream"}
@@ -68,7 +68,7 @@ async def test_events_arrive_completed_with_profiles_data_then_complete(
     router: Router, http: httpx.AsyncClient
 ) -> None:
     headers = {**STREAM, "authorization": f"Bearer {router.token()}"}
-    async with http.stream("POST", router.url, json=operation(), headers=headers) as response:
+    async with http.stream("POST", router.http_url, json=operation(), headers=headers) as response:
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
         assert await events(response) == [
@@ -83,16 +83,16 @@ async def test_a_get_subscription_streams_when_preflighted(
 ) -> None:
     params = {"query": SUBSCRIPTION, "variables": json.dumps({"room": "r1"})}
     headers = {**STREAM, "apollo-require-preflight": "true"}
-    async with http.stream("GET", router.url, params=params, headers=headers) as response:
+    async with http.stream("GET", router.http_url, params=params, headers=headers) as response:
         assert [e.event for e in await events(response)] == ["next", "next", "complete"]
-    refused = await http.get(router.url, params=params, headers=STREAM)  # as EventSource sends
+    refused = await http.get(router.http_url, params=params, headers=STREAM)  # as EventSource sends
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["extensions"]["code"] == "CSRF_ERROR"
 
 
 async def test_a_query_is_one_next_then_complete(router: Router, http: httpx.AsyncClient) -> None:
     async with http.stream(
-        "POST", router.url, json={"query": "{ __typename }"}, headers=STREAM
+        "POST", router.http_url, json={"query": "{ __typename }"}, headers=STREAM
     ) as response:
         assert await events(response) == [
             Event("next", {"data": {"__typename": "Query"}}),
@@ -105,7 +105,7 @@ async def test_a_pipeline_refusal_is_a_next_with_the_errors_in_the_stream(
 ) -> None:
     """PROTOCOL.md: validation errors go through an accepted stream, not a 4xx."""
     body = {"query": "subscription { nope }"}
-    async with http.stream("POST", router.url, json=body, headers=STREAM) as response:
+    async with http.stream("POST", router.http_url, json=body, headers=STREAM) as response:
         assert response.status_code == 200
         refused, done = await events(response)
     assert refused.event == "next"
@@ -117,7 +117,7 @@ async def test_a_bad_token_is_refused_before_streaming(
     router: Router, http: httpx.AsyncClient
 ) -> None:
     headers = {**STREAM, "authorization": "Bearer garbage"}
-    response = await http.post(router.url, json=operation(), headers=headers)
+    response = await http.post(router.http_url, json=operation(), headers=headers)
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -126,7 +126,9 @@ async def test_a_bad_token_is_refused_before_streaming(
 async def test_a_subgraph_failing_mid_stream_is_an_error_event_then_complete(
     router: Router, http: httpx.AsyncClient
 ) -> None:
-    async with http.stream("POST", router.url, json=operation("fails"), headers=STREAM) as response:
+    async with http.stream(
+        "POST", router.http_url, json=operation("fails"), headers=STREAM
+    ) as response:
         first, failed, done = await events(response)
     assert first == Event("next", message("hello 0", "name-u1"))
     assert failed.event == "next"
@@ -138,7 +140,9 @@ async def test_a_subgraph_failing_mid_stream_is_an_error_event_then_complete(
 async def test_an_idle_stream_gets_keep_alive_comments(
     router: Router, http: httpx.AsyncClient
 ) -> None:
-    async with http.stream("POST", router.url, json=operation("quiet"), headers=STREAM) as response:
+    async with http.stream(
+        "POST", router.http_url, json=operation("quiet"), headers=STREAM
+    ) as response:
         received = b""
         async for chunk in response.aiter_bytes():
             received += chunk
@@ -153,7 +157,7 @@ async def test_the_client_going_away_stops_the_upstream(
 ) -> None:
     STOPPED.clear()
     async with http.stream(
-        "POST", router.url, json=operation("endless"), headers=STREAM
+        "POST", router.http_url, json=operation("endless"), headers=STREAM
     ) as response:
         await events(response, until=3)
         assert router.open_upstreams() == 1
@@ -164,7 +168,7 @@ async def test_the_client_going_away_stops_the_upstream(
 
 
 async def reserve(http: httpx.AsyncClient, router: Router, **headers: str) -> str:
-    response = await http.put(router.url, headers=headers)
+    response = await http.put(router.http_url, headers=headers)
     assert response.status_code == 201
     assert response.headers["content-type"].startswith("text/plain")
     return response.text
@@ -176,10 +180,12 @@ async def test_single_connection_reserve_stream_run_and_stop(
     STOPPED.clear()
     token = await reserve(http, router)
     posted = await http.post(
-        router.url, json=operation(operationId="a"), headers={TOKEN_HEADER: token}
+        router.http_url, json=operation(operationId="a"), headers={TOKEN_HEADER: token}
     )
     assert posted.status_code == 202  # before the stream opens: its events wait for it
-    async with http.stream("GET", router.url, params={"token": token}, headers=STREAM) as stream:
+    async with http.stream(
+        "GET", router.http_url, params={"token": token}, headers=STREAM
+    ) as stream:
         assert stream.status_code == 200
         parser = EventParser()
         chunks = stream.aiter_bytes()
@@ -191,17 +197,19 @@ async def test_single_connection_reserve_stream_run_and_stop(
             Event("next", {"id": "a", "payload": message("hello 1", "name-u2")}),
             Event("complete", {"id": "a"}),
         ]
-        second = await http.get(router.url, headers={**STREAM, TOKEN_HEADER: token})
+        second = await http.get(router.http_url, headers={**STREAM, TOKEN_HEADER: token})
         assert second.status_code == 409  # one stream per reservation
 
         again = await http.post(
-            router.url, json=operation("endless", operationId="b"), headers={TOKEN_HEADER: token}
+            router.http_url,
+            json=operation("endless", operationId="b"),
+            headers={TOKEN_HEADER: token},
         )
         assert again.status_code == 202
         while not any(e.data["id"] == "b" for e in seen if e.event == "next"):
             seen += parser.feed(await anext(chunks))
         stopped = await http.delete(
-            router.url, params={"operationId": "b"}, headers={TOKEN_HEADER: token}
+            router.http_url, params={"operationId": "b"}, headers={TOKEN_HEADER: token}
         )
         assert stopped.status_code == 200
         await router.wait_stopped("endless")
@@ -209,27 +217,25 @@ async def test_single_connection_reserve_stream_run_and_stop(
 
 async def test_single_connection_refusals(router: Router, http: httpx.AsyncClient) -> None:
     unknown = await http.post(
-        router.url, json=operation(operationId="a"), headers={TOKEN_HEADER: "nope"}
+        router.http_url, json=operation(operationId="a"), headers={TOKEN_HEADER: "nope"}
     )
     assert unknown.status_code == 404
     assert unknown.json()["errors"][0]["extensions"]["code"] == "STREAM_NOT_FOUND"
     token = await reserve(http, router, authorization=f"Bearer {router.token()}")
     theirs = await http.post(  # another subject (here: anonymous) holding the token
-        router.url, json=operation(operationId="a"), headers={TOKEN_HEADER: token}
+        router.http_url, json=operation(operationId="a"), headers={TOKEN_HEADER: token}
     )
     assert theirs.status_code == 404
     mine = {TOKEN_HEADER: token, "authorization": f"Bearer {router.token()}"}
-    no_id = await http.post(router.url, json=operation(), headers=mine)
+    no_id = await http.post(router.http_url, json=operation(), headers=mine)
     assert no_id.status_code == 400
-    invalid = await http.post(
-        router.url, json={"query": "subscription { nope }", "extensions": {"operationId": "x"}},
-        headers=mine,
-    )  # fmt: skip
+    invalid_body = {"query": "subscription { nope }", "extensions": {"operationId": "x"}}
+    invalid = await http.post(router.http_url, json=invalid_body, headers=mine)
     assert invalid.status_code == 400  # not 200 even for application/json: only 202 is success
     assert invalid.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    no_stream = await http.delete(router.url, params={"operationId": "a"}, headers=mine)
+    no_stream = await http.delete(router.http_url, params={"operationId": "a"}, headers=mine)
     assert no_stream.status_code == 200
-    missing = await http.delete(router.url, headers=mine)
+    missing = await http.delete(router.http_url, headers=mine)
     assert missing.status_code == 400
 
 
@@ -238,9 +244,13 @@ async def test_closing_the_single_stream_stops_its_operations(
 ) -> None:
     STOPPED.clear()
     token = await reserve(http, router)
-    async with http.stream("GET", router.url, headers={**STREAM, TOKEN_HEADER: token}) as stream:
+    async with http.stream(
+        "GET", router.http_url, headers={**STREAM, TOKEN_HEADER: token}
+    ) as stream:
         posted = await http.post(
-            router.url, json=operation("endless", operationId="e"), headers={TOKEN_HEADER: token}
+            router.http_url,
+            json=operation("endless", operationId="e"),
+            headers={TOKEN_HEADER: token},
         )
         assert posted.status_code == 202
         parser, chunks = EventParser(), stream.aiter_bytes()
@@ -248,7 +258,7 @@ async def test_closing_the_single_stream_stops_its_operations(
             pass
     await router.wait_stopped("endless")
     gone = await http.post(
-        router.url, json=operation(operationId="f"), headers={TOKEN_HEADER: token}
+        router.http_url, json=operation(operationId="f"), headers={TOKEN_HEADER: token}
     )
     assert gone.status_code == 404  # the reservation ended with its stream
 
@@ -266,7 +276,7 @@ async def graphql_sse(client_dir: Path, router: Router, **scenario: Any) -> list
     process = await asyncio.create_subprocess_exec(
         "node",
         str(CLIENT / "client.cjs"),
-        router.url,
+        router.http_url,
         json.dumps(scenario),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -352,7 +362,7 @@ async def test_a_listed_origin_may_use_the_single_connection_mode(
     header must pass, or a browser page cannot use it."""
     for method, header in (("PUT", "authorization"), ("DELETE", TOKEN_HEADER)):
         preflight = await http.options(
-            router.url,
+            router.http_url,
             headers={
                 "origin": "http://localhost:5173",
                 "access-control-request-method": method,

@@ -1,11 +1,11 @@
-"""graphql-transport-ws through the real router on a socket, in front of the stand-ins of
-``live_stack`` (a Strawberry chat subgraph owning the subscription, profiles answering
-``_entities``); the client speaks the protocol with the ``websockets`` library. Each close
-code the protocol defines is triggered."""
+"""graphql-transport-ws through the real router on a socket (stand-ins: tests/router/http/live.py);
+the client speaks the protocol with the ``websockets`` library. Each close code the protocol
+defines is triggered."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,17 +14,17 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.router.http.live_stack import STOPPED, SUBSCRIPTION, Router, live_router
+from tests.router.http.live import STARTED, STOPPED, SUBSCRIPTION, Router, live_router
 
 
 @pytest.fixture(scope="module")
 async def router(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Router]:
-    async with live_router(tmp_path_factory.mktemp("ws"), ws_init_timeout_seconds=0.5) as live:
-        yield live
+    async with live_router(tmp_path_factory.mktemp("ws")) as running:
+        yield running
 
 
 async def open_socket(router: Router) -> ClientConnection:
-    return await connect(router.ws_url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+    return await connect(router.url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
 
 
 async def send(socket: ClientConnection, message: dict[str, Any]) -> None:
@@ -110,7 +110,12 @@ async def test_leaving_stops_the_upstream_subscription(router: Router) -> None:
     await receive(socket)
     assert router.open_upstreams() == 1
     await socket.close()
-    await router.wait_stopped("endless")
+    for _ in range(100):
+        if "endless" in STOPPED and router.open_upstreams() == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert router.open_upstreams() == 0
+    assert "endless" in STOPPED
 
 
 async def test_complete_from_the_client_stops_only_that_operation(router: Router) -> None:
@@ -165,6 +170,35 @@ async def test_close_4400_malformed_message(router: Router) -> None:
 
 
 async def test_close_4406_without_the_subprotocol(router: Router) -> None:
-    socket = await connect(router.ws_url)
+    socket = await connect(router.url)
     code, _ = await close_code(socket)
     assert code == 4406
+
+
+async def test_identical_subscriptions_of_one_caller_share_one_upstream(router: Router) -> None:
+    STARTED.clear()
+    token = router.token(sub="sharer")
+    sockets = [await acknowledged(router, {"authorization": f"Bearer {token}"}) for _ in range(3)]
+    for socket in sockets:
+        await send(socket, subscribe("s", room="endless"))
+    for socket in sockets:
+        assert (await receive(socket))["type"] == "next"
+    assert STARTED.count("endless") == 1
+    assert router.open_upstreams() == 1
+    await sockets[0].close()  # the first leaving keeps the others receiving
+    for socket in sockets[1:]:
+        assert (await receive(socket))["type"] == "next"
+    for socket in sockets[1:]:
+        await socket.close()
+    for _ in range(100):
+        if router.open_upstreams() == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert router.open_upstreams() == 0
+
+
+async def test_the_connection_ends_when_its_token_expires(router: Router) -> None:
+    token = router.token(exp=int(time.time()) + 1)
+    socket = await acknowledged(router, {"authorization": f"Bearer {token}"})
+    await send(socket, subscribe("1", room="endless"))
+    assert await close_code(socket) == (4403, "Token expired")

@@ -1,13 +1,12 @@
-"""A live stack for the router's subscription tests, on real sockets: a Strawberry chat
-stand-in owning ``Subscription.messageAdded`` (the library's own graphql-transport-ws server,
-behind the subgraphs' claims middleware), a profiles stand-in answering ``_entities``, a JWKS
-stand-in, and our router in front of them. Every client protocol's tests start it here.
+"""A live router for the subscription transports' tests: a Strawberry chat stand-in owns the
+subscription (the library's own graphql-transport-ws server, behind the subgraphs' claims
+middleware), a profiles stand-in answers ``_entities``, a JWKS stand-in signs tokens; our
+router in front, all on loopback sockets. ``STARTED``/``STOPPED`` record the rooms the chat
+stand-in's generators began and ended, to count upstream subscriptions.
 
 The room id chooses the stand-in's behaviour: two messages then the end (any room),
 ``endless`` (a tick every 50 ms), ``quiet`` (one message, then nothing), ``fails`` (one
-message, then the resolver raises). ``STARTED``/``STOPPED`` record the generators' lives,
-so a test sees the upstream work stop when its client goes.
-"""
+message, then the resolver raises)."""
 
 from __future__ import annotations
 
@@ -61,12 +60,6 @@ class Query:
     ok: bool = True
 
 
-def _message(i: int, author: str, body: str | None = None) -> Message:
-    return Message(
-        id=strawberry.ID(f"m{i}"), body=body or f"hello {i}", author=User(id=strawberry.ID(author))
-    )
-
-
 @strawberry.type
 class Subscription:
     @strawberry.subscription
@@ -74,16 +67,24 @@ class Subscription:
         STARTED.append(str(room_id))
         try:
             if room_id in ("quiet", "fails"):
-                yield _message(0, "u1")
+                yield Message(
+                    id=strawberry.ID("m0"), body="hello 0", author=User(id=strawberry.ID("u1"))
+                )
                 if room_id == "fails":
                     raise RuntimeError("the chat stand-in broke")
                 await asyncio.Event().wait()
             for i, author in enumerate(("u1", "u2")):
-                yield _message(i, author)
+                yield Message(
+                    id=strawberry.ID(f"m{i}"),
+                    body=f"hello {i}",
+                    author=User(id=strawberry.ID(author)),
+                )
             if room_id == "endless":
                 while True:
                     await asyncio.sleep(0.05)
-                    yield _message(9, "u1", "tick")
+                    yield Message(
+                        id=strawberry.ID("m"), body="tick", author=User(id=strawberry.ID("u1"))
+                    )
         finally:
             STOPPED.append(str(room_id))
 
@@ -110,13 +111,14 @@ def profiles_app() -> Starlette:
 @dataclass
 class Router:
     url: str
-    """``http://127.0.0.1:PORT/graphql``"""
+    """``ws://127.0.0.1:PORT/graphql``"""
     key: rsa.RSAPrivateKey
     app: Any
 
     @property
-    def ws_url(self) -> str:
-        return "ws" + self.url.removeprefix("http")
+    def http_url(self) -> str:
+        """The same endpoint for the HTTP protocols (queries, SSE, multipart)."""
+        return "http" + self.url.removeprefix("ws")
 
     def token(self, **overrides: Any) -> str:
         now = int(time.time())
@@ -125,7 +127,8 @@ class Router:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "k1"})
 
     def open_upstreams(self) -> int:
-        return int(self.app.state.router.engine.executor.subscriptions.open_connections)
+        """Sockets open from the router to subgraphs (under the subscription hub)."""
+        return int(self.app.state.router.engine.executor.subscriptions.transport.open_connections)
 
     async def wait_stopped(self, room: str) -> None:
         """Until the stand-in's generator for ``room`` ended and no upstream socket is open."""
@@ -137,8 +140,9 @@ class Router:
 
 
 @contextlib.asynccontextmanager
-async def live_router(workdir: Path, **settings: Any) -> AsyncIterator[Router]:
-    """The stand-ins and a router over them, with ``settings`` overriding the router's."""
+async def live_router(folder: Path, **settings: Any) -> AsyncIterator[Router]:
+    """Stand-ins and the router on free ports; ``folder`` receives the supergraph;
+    ``settings`` override the router's."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
     jwks = {"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}
@@ -151,7 +155,7 @@ async def live_router(workdir: Path, **settings: Any) -> AsyncIterator[Router]:
         serve(profiles_app()) as profiles,
         serve(Starlette(routes=[Route("/jwks", jwks_endpoint)])) as jwks_url,
     ):
-        supergraph = workdir / "supergraph.graphql"
+        supergraph = folder / "supergraph.graphql"
         supergraph.write_text(
             (FIXTURES / "live.graphql").read_text()
             .replace("http://127.0.0.1:4601/graphql", f"{chat}/graphql")
@@ -162,8 +166,8 @@ async def live_router(workdir: Path, **settings: Any) -> AsyncIterator[Router]:
             jwks_url=f"{jwks_url}/jwks",
             jwt_issuer=ISSUER,
             jwt_audience=AUDIENCE,
-            **settings,
+            **{"ws_init_timeout_seconds": 0.5, **settings},
         )
         app = create_app(router_settings)
         async with serve(app) as url:
-            yield Router(f"{url}/graphql", key, app)
+            yield Router("ws" + url.removeprefix("http") + "/graphql", key, app)
