@@ -34,6 +34,7 @@ from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, METHOD_NOT_ALLOWED, RequestError
 from router.execution.subscription_hub import SubscriptionHub
 from router.http.csrf import check_csrf
+from router.http.expiry import token_expiry, until_expiry
 from router.http.graphiql import GRAPHIQL_HTML
 from router.http.media_types import APPLICATION_JSON, check_json_body, negotiate, not_acceptable
 from router.http.multipart import MultipartSubscriptions
@@ -143,6 +144,8 @@ class RouterApp:
             _log.exception("unexpected error while starting a subscription")
             error = RequestError("Internal server error.", INTERNAL_SERVER_ERROR, status=500)
             return _error_response(request, error)
+        if not isinstance(result, GraphQLResponse):
+            result = until_expiry(result, token_expiry(request.headers.get("authorization")))
         if protocol == "sse":
             return self.sse.distinct(result)
         return self.multipart.respond(result, request.state.media_type)
@@ -167,8 +170,9 @@ class RouterApp:
                 self._refuse_mutation_over_get(graphql_request)
             claims = await self._claims(request)
             owner = _stream_owner(claims, request)
+            expires_at = token_expiry(request.headers.get("authorization"))
             refused = await self.sse.start(
-                token, owner, graphql_request, claims, request.state.client_address
+                token, owner, graphql_request, claims, request.state.client_address, expires_at
             )
         except RequestError as exc:
             return _error_response(request, exc)

@@ -26,6 +26,7 @@ from starlette.responses import PlainTextResponse, Response
 from contracts.internal_claims import Claims
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, error_entry
+from router.http.expiry import until_expiry
 from router.http.streaming import StreamedResponse
 from router.protocols.graphql_sse.messages import (
     EVENT_STREAM,
@@ -121,8 +122,10 @@ class GraphQLSse:
         request: GraphQLRequest,
         claims: Claims,
         client_address: str,
+        expires_at: float | None = None,
     ) -> GraphQLResponse | None:
-        """Run an operation onto the stream; a refusal to answer over HTTP, or None (202)."""
+        """Run an operation onto the stream until it ends or the token that started it expires;
+        a refusal to answer over HTTP, or None (202)."""
         operation_id = request.extensions.get("operationId")
         self.reservations.start(token, subject, operation_id)
         assert token is not None
@@ -137,8 +140,11 @@ class GraphQLSse:
         if isinstance(result, GraphQLResponse) and "data" not in result.body:
             self.reservations.finish(token, operation_id)
             return result
+        if not isinstance(result, GraphQLResponse):
+            result = until_expiry(result, expires_at)
         stream = self._streams.get(token)
-        if stream is None or operation_id not in self.reservations.by_token[token].operations:
+        reservation = self.reservations.by_token.get(token)
+        if stream is None or reservation is None or operation_id not in reservation.operations:
             await _close(result)  # stopped (DELETE, or the stream went) while it was prepared
             return None
         task = asyncio.create_task(self._run(token, stream, operation_id, result))

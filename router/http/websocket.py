@@ -19,13 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import jwt
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from contracts.internal_claims import ANONYMOUS, Claims
 from router.edge.jwt_auth import JwksVerifier
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, RequestError, error_entry
+from router.http.expiry import token_expiry
 from router.protocols.graphql_transport_ws.messages import SUBPROTOCOL, CloseCode, encode
 from router.protocols.graphql_transport_ws.session import (
     Action,
@@ -55,18 +55,6 @@ class _Connection:
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     expiry: asyncio.Task[None] | None = None
     closed: bool = False
-
-
-def _expiry(authorization: str | None) -> float | None:
-    """The ``exp`` of a bearer token the verifier has just accepted (so read unverified)."""
-    if not authorization:
-        return None
-    token = authorization.partition(" ")[2].strip()
-    try:
-        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
-    except jwt.PyJWTError:
-        return None
-    return float(exp) if isinstance(exp, int | float) else None
 
 
 class GraphQLWebSocket:
@@ -139,7 +127,7 @@ class GraphQLWebSocket:
         except RequestError as exc:
             await self._carry_out(connection, connection.session.rejected(exc.message))
             return
-        expires_at = _expiry(authorization)
+        expires_at = token_expiry(authorization)
         if expires_at is not None:
             connection.expiry = asyncio.create_task(self._expire(connection, expires_at))
         await self._carry_out(connection, connection.session.accepted())

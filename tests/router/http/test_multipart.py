@@ -3,6 +3,7 @@ stand-ins of ``live_stack``, read with httpx and the protocol's part parser."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -151,4 +152,23 @@ async def test_the_client_going_away_stops_the_upstream(
     ) as response:
         await parts(response, until=4)
         assert router.open_upstreams() == 1
+    await router.wait_stopped("endless")
+
+
+async def test_a_stream_ends_when_its_token_expires(
+    router: Router, http: httpx.AsyncClient
+) -> None:
+    STOPPED.clear()
+    expires = int(time.time()) + 2
+    headers = {
+        "accept": APOLLO_CLIENT_ACCEPT,
+        "authorization": f"Bearer {router.token(exp=expires)}",
+    }
+    async with http.stream(
+        "POST", router.http_url, json=operation("endless"), headers=headers
+    ) as response:
+        *ticks, expired = payloads(await parts(response))
+    assert ticks
+    assert expired["payload"] is None
+    assert expired["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     await router.wait_stopped("endless")

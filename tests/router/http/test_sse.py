@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -392,3 +393,47 @@ async def test_a_mutation_over_get_is_refused_on_the_streaming_paths(
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
     assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_a_stream_ends_when_its_token_expires(
+    router: Router, http: httpx.AsyncClient
+) -> None:
+    STOPPED.clear()
+    expires = int(time.time()) + 2
+    headers = {**STREAM, "authorization": f"Bearer {router.token(exp=expires)}"}
+    async with http.stream(
+        "POST", router.http_url, json=operation("endless"), headers=headers
+    ) as response:
+        seen = await events(response)
+    assert time.time() >= expires
+    *ticks, expired, done = seen
+    assert ticks
+    assert expired.data["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert done == Event("complete", None)
+    await router.wait_stopped("endless")
+
+
+async def test_a_single_connection_operation_ends_when_its_token_expires(
+    router: Router, http: httpx.AsyncClient
+) -> None:
+    STOPPED.clear()
+    expires = int(time.time()) + 2
+    auth = {"authorization": f"Bearer {router.token(exp=expires)}"}
+    token = await reserve(http, router, **auth)
+    async with http.stream(
+        "GET", router.http_url, headers={**STREAM, **auth, TOKEN_HEADER: token}
+    ) as stream:
+        posted = await http.post(
+            router.http_url,
+            json=operation("endless", operationId="x"),
+            headers={**auth, TOKEN_HEADER: token},
+        )
+        assert posted.status_code == 202
+        parser, chunks, seen = EventParser(), stream.aiter_bytes(), []
+        while not seen or seen[-1].event != "complete":
+            seen += parser.feed(await anext(chunks))
+    *ticks, expired, done = seen
+    assert ticks
+    assert expired.data["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert done == Event("complete", {"id": "x"})
+    await router.wait_stopped("endless")
