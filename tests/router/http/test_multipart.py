@@ -1,18 +1,25 @@
 """Apollo's multipart subscriptions through the real router on a socket, in front of the
-stand-ins of ``live_stack``, read with httpx and the protocol's part parser."""
+stand-ins of ``live.py``: read with httpx and the protocol's part parser, then with Apollo
+Client's own multipart support (npm ``@apollo/client`` 4.3.8, ``HttpLink`` in Node)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from router.protocols.multipart.messages import PartParser
+from tests.harness.node_packages import installed
 from tests.router.http.live import STOPPED, SUBSCRIPTION, Router, live_router
 
+APOLLO_CLIENT = Path(__file__).parent / "apollo_client"
 APOLLO_CLIENT_ACCEPT = 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json'
 EXPECTED_CONTENT_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0'
 
@@ -171,4 +178,87 @@ async def test_a_stream_ends_when_its_token_expires(
     assert ticks
     assert expired["payload"] is None
     assert expired["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    await router.wait_stopped("endless")
+
+
+# the real client: npm @apollo/client
+
+
+@pytest.fixture(scope="module")
+def apollo_dir() -> Path:
+    return installed(APOLLO_CLIENT, "apollo-client-multipart")
+
+
+async def apollo_client(apollo_dir: Path, router: Router, **scenario: Any) -> list[dict[str, Any]]:
+    """What Apollo Client reported, one row per callback, for ``scenario``."""
+    process = await asyncio.create_subprocess_exec(
+        "node",
+        str(APOLLO_CLIENT / "client.cjs"),
+        router.http_url,
+        json.dumps(scenario),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "NODE_PATH": str(apollo_dir / "node_modules")},
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    return [json.loads(line) for line in stdout.decode().splitlines()]
+
+
+def typed(body: str, author: str) -> dict[str, Any]:
+    """``message`` as Apollo Client's cache asks for it, with ``__typename`` everywhere."""
+    return {
+        "messageAdded": {
+            "__typename": "Message",
+            "body": body,
+            "author": {
+                "__typename": "User",
+                "profile": {"__typename": "Profile", "displayName": author},
+            },
+        }
+    }
+
+
+async def test_apollo_client_receives_completed_events(apollo_dir: Path, router: Router) -> None:
+    rows = await apollo_client(
+        apollo_dir,
+        router,
+        query=SUBSCRIPTION,
+        variables={"room": "r1"},
+        headers={"authorization": f"Bearer {router.token()}"},
+    )
+    assert rows == [
+        {"next": {"data": typed("hello 0", "name-u1"), "error": None}},
+        {"next": {"data": typed("hello 1", "name-u2"), "error": None}},
+        {"complete": True},
+    ]
+
+
+async def test_apollo_client_gets_the_refusal(apollo_dir: Path, router: Router) -> None:
+    refused, done = await apollo_client(apollo_dir, router, query="subscription { nope }")
+    error = refused["next"]["error"]
+    assert error["name"] == "CombinedGraphQLErrors"
+    assert error["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert done == {"complete": True}
+
+
+async def test_apollo_client_gets_a_mid_stream_failure_as_protocol_errors(
+    apollo_dir: Path, router: Router
+) -> None:
+    first, failed, done = await apollo_client(
+        apollo_dir, router, query=SUBSCRIPTION, variables={"room": "fails"}
+    )
+    assert first["next"]["data"] == typed("hello 0", "name-u1")
+    assert failed["next"]["error"]["name"] == "CombinedProtocolErrors"  # the transport error
+    assert done == {"complete": True}
+
+
+async def test_apollo_client_unsubscribing_stops_the_upstream(
+    apollo_dir: Path, router: Router
+) -> None:
+    STOPPED.clear()
+    rows = await apollo_client(
+        apollo_dir, router, query=SUBSCRIPTION, variables={"room": "endless"}, take=3
+    )
+    assert rows[-1] == {"unsubscribed": True}
     await router.wait_stopped("endless")
