@@ -1,5 +1,5 @@
 """GraphQL over SSE through the real router on a socket, in front of the stand-ins of
-``live_stack``: the protocol's details with httpx, then the real client, npm ``graphql-sse``
+``live.py``: the protocol's details with httpx, then the real client, npm ``graphql-sse``
 2.6.0, in both of its modes."""
 
 from __future__ import annotations
@@ -258,6 +258,9 @@ async def test_closing_the_single_stream_stops_its_operations(
         while not parser.feed(await anext(chunks)):
             pass
     await router.wait_stopped("endless")
+    sse = router.app.state.router.sse
+    assert token not in sse.reservations.by_token
+    assert token not in sse._streams  # no queue or task left behind
     gone = await http.post(
         router.http_url, json=operation(operationId="f"), headers={TOKEN_HEADER: token}
     )
