@@ -47,6 +47,8 @@ SUBSCRIPTION_BAD_HEADER = "SUBSCRIPTION_BAD_HEADER"
 SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
 UNAUTHORIZED_FIELD_OR_TYPE = "UNAUTHORIZED_FIELD_OR_TYPE"
 RATE_LIMITED = "RATE_LIMITED"
+SHUTTING_DOWN = "SHUTTING_DOWN"
+"""A streamed subscription ended because this router instance stops; subscribe again."""
 
 
 class RouterError(Exception):

@@ -13,6 +13,7 @@ negotiation (``media_types.py``); CORS is a middleware. docs/graphql-over-http.m
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -83,8 +84,9 @@ class RouterApp:
         self._trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)
         self._graphiql = settings.development_default(settings.graphiql)
         self._csrf = settings.csrf_policy()
-        self.sse = GraphQLSse(engine, settings.sse_settings())
-        self.multipart = MultipartSubscriptions(settings.multipart_heartbeat_seconds)
+        self.closing = asyncio.Event()
+        self.sse = GraphQLSse(engine, settings.sse_settings(), self.closing)
+        self.multipart = MultipartSubscriptions(settings.multipart_heartbeat_seconds, self.closing)
 
     async def graphql(self, request: Request) -> Response:
         limits = self.settings
@@ -252,6 +254,10 @@ class RouterApp:
             f"router_jwks_fetch_failures_total {self.verifier.fetch_failures}",
         ]
         return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+    def begin_shutdown(self) -> None:
+        """The server stops: end the HTTP subscription streams, which it would wait for."""
+        self.closing.set()
 
     async def aclose(self) -> None:
         self.engine.close()

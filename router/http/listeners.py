@@ -7,11 +7,26 @@ uvicorn server; when either stops (a signal, a failed bind) the other is told to
 from __future__ import annotations
 
 import asyncio
+import socket
+from collections.abc import Callable
 
 import uvicorn
 
 from router.http.app import create_app, create_metrics_app
 from router.settings import RouterSettings
+
+
+class RouterServer(uvicorn.Server):
+    """uvicorn waits at shutdown for every response to finish; a subscription's stream never
+    does, so the router is told first (``on_shutdown``) and ends them."""
+
+    def __init__(self, config: uvicorn.Config, on_shutdown: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_shutdown = on_shutdown
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_shutdown()
+        await super().shutdown(sockets)
 
 
 def build_servers(settings: RouterSettings) -> list[uvicorn.Server]:
@@ -20,7 +35,7 @@ def build_servers(settings: RouterSettings) -> list[uvicorn.Server]:
     public = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level="warning", access_log=False
     )
-    servers = [uvicorn.Server(public)]
+    servers: list[uvicorn.Server] = [RouterServer(public, app.state.router.begin_shutdown)]
     if settings.metrics_on() == "separate":
         metrics = uvicorn.Config(
             create_metrics_app(app),

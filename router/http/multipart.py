@@ -9,13 +9,14 @@ transport-level error part, ``{"payload": null, "errors": [...]}``, and the last
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 
 from starlette.responses import Response
 
 from router.engine import GraphQLResponse
-from router.errors import INTERNAL_SERVER_ERROR, error_entry
+from router.errors import INTERNAL_SERVER_ERROR, SHUTTING_DOWN, error_entry
 from router.http.media_types import ResponseMediaType
 from router.http.responses import graphql_response
 from router.http.streaming import StreamedResponse
@@ -29,12 +30,18 @@ from router.protocols.multipart.messages import (
 )
 
 _log = logging.getLogger("router.multipart")
+_FAREWELL = (
+    error_part([error_entry("The router is shutting down; subscribe again.", SHUTTING_DOWN)]) + END
+)
 
 
 class MultipartSubscriptions:
-    def __init__(self, heartbeat_s: float = 5.0) -> None:
+    def __init__(self, heartbeat_s: float = 5.0, closing: asyncio.Event | None = None) -> None:
         self.heartbeat_s = heartbeat_s
         """Apollo's clients and routers expect a heartbeat part every 5 s."""
+        self.closing = closing or asyncio.Event()
+        """Set when the router shuts down: every stream ends with a ``SHUTTING_DOWN``
+        transport error."""
 
     def respond(
         self,
@@ -48,6 +55,8 @@ class MultipartSubscriptions:
             media_type=CONTENT_TYPE,
             heartbeat=HEARTBEAT,
             heartbeat_s=self.heartbeat_s,
+            closing=self.closing,
+            farewell=_FAREWELL,
             headers={"cache-control": "no-cache", "x-accel-buffering": "no", "vary": "Accept"},
         )
 

@@ -69,8 +69,16 @@ def stream_token(request: Request) -> str | None:
 class GraphQLSse:
     """Both modes; one instance serves every client of a router."""
 
-    def __init__(self, engine: RouterEngine, settings: SseSettings | None = None) -> None:
+    def __init__(
+        self,
+        engine: RouterEngine,
+        settings: SseSettings | None = None,
+        closing: asyncio.Event | None = None,
+    ) -> None:
         self.engine = engine
+        self.closing = closing or asyncio.Event()
+        """Set when the router shuts down: every stream ends without ``complete``, so
+        graphql-sse's client (and ``EventSource``) reconnects, to another instance."""
         self.settings = settings = settings or SseSettings()
         self.reservations = Reservations(
             max_operations=settings.max_operations,
@@ -215,6 +223,7 @@ class GraphQLSse:
             media_type=f"{EVENT_STREAM}; charset=utf-8",
             heartbeat=KEEP_ALIVE,
             heartbeat_s=self.settings.keep_alive_s,
+            closing=self.closing,
             headers=_STREAM_HEADERS,
         )
 

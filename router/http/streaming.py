@@ -5,6 +5,10 @@ generator's own clean-up (closing the engine's iterator, and so the upstream sub
 is cancelled again at its first ``await``. Here the body runs as a plain asyncio task:
 cancelled once when ``http.disconnect`` arrives, its ``finally`` blocks then run to the end.
 Between items a heartbeat is written every ``heartbeat_s`` seconds.
+
+When the router shuts down, uvicorn waits for every response to finish, and a subscription's
+never does: ``closing`` (set by ``RouterApp.begin_shutdown`` when the server starts to stop)
+ends each stream after writing the protocol's ``farewell``, closing its upstream the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ class StreamedResponse(StreamingResponse):
         media_type: str,
         heartbeat: bytes,
         heartbeat_s: float,
+        closing: asyncio.Event,
+        farewell: bytes = b"",
         status_code: int = 200,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -32,6 +38,8 @@ class StreamedResponse(StreamingResponse):
         self.events = body
         self.heartbeat = heartbeat
         self.heartbeat_s = heartbeat_s
+        self.closing = closing
+        self.farewell = farewell
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         writer = asyncio.create_task(self._write(send))
@@ -50,16 +58,25 @@ class StreamedResponse(StreamingResponse):
         )
         body = self.events
         pending: asyncio.Task[bytes] | None = None
+        closing = asyncio.create_task(self.closing.wait())
+        last = b""
         try:
             while True:
                 pending = asyncio.create_task(_next(body))
                 while True:
-                    done, _ = await asyncio.wait({pending}, timeout=self.heartbeat_s)
-                    if done:
+                    await asyncio.wait(
+                        {pending, closing},
+                        timeout=self.heartbeat_s,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    if pending.done() or closing.done():
                         break
                     await send(
                         {"type": "http.response.body", "body": self.heartbeat, "more_body": True}
                     )
+                if not pending.done():  # the router is shutting down
+                    last = self.farewell
+                    break
                 try:
                     chunk = pending.result()
                 except StopAsyncIteration:
@@ -67,13 +84,14 @@ class StreamedResponse(StreamingResponse):
                     break
                 pending = None
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
+            closing.cancel()
             if pending is not None:
                 pending.cancel()
                 with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
                     await pending
             await body.aclose()
+        await send({"type": "http.response.body", "body": last, "more_body": False})
 
 
 async def _next(body: AsyncGenerator[bytes, None]) -> bytes:
