@@ -141,6 +141,7 @@ async def live_router(folder: Path) -> AsyncIterator[Router]:
             jwt_issuer=ISSUER,
             jwt_audience=AUDIENCE,
             ws_init_timeout_seconds=0.5,
+            ws_keepalive_seconds=0.3,
         )
         app = create_app(settings)
         async with serve(app) as url:

@@ -32,8 +32,12 @@ async def send(socket: ClientConnection, message: dict[str, Any]) -> None:
 
 
 async def receive(socket: ClientConnection) -> dict[str, Any]:
-    message: dict[str, Any] = orjson.loads(await asyncio.wait_for(socket.recv(), 5))
-    return message
+    """The next message other than the router's keep-alive pings (answered, as clients do)."""
+    while True:
+        message: dict[str, Any] = orjson.loads(await asyncio.wait_for(socket.recv(), 5))
+        if message["type"] != "ping":
+            return message
+        await send(socket, {"type": "pong"})
 
 
 async def acknowledged(router: Router, payload: dict[str, Any] | None = None) -> ClientConnection:
@@ -208,4 +212,11 @@ async def test_binary_frames_are_read_like_text_ones(router: Router) -> None:
     socket = await open_socket(router)
     await socket.send(b'{"type": "connection_init"}')
     assert await receive(socket) == {"type": "connection_ack"}
+    await socket.close()
+
+
+async def test_the_router_pings_an_acknowledged_connection(router: Router) -> None:
+    socket = await acknowledged(router)
+    message = orjson.loads(await asyncio.wait_for(socket.recv(), 5))
+    assert message == {"type": "ping"}
     await socket.close()
