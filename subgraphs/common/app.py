@@ -1,6 +1,7 @@
 """``create_app``: the FastAPI app every subgraph serves.
 
-Routes: ``POST /graphql`` (Strawberry; no GraphiQL, the router serves it), ``GET /health``
+Routes: ``POST /graphql`` (Strawberry; no GraphiQL, the router serves it) and, for a schema
+with subscriptions, graphql-transport-ws on the same path; ``GET /health``
 (liveness), ``GET /ready`` (the database answers) and whatever extra routers a subgraph
 adds (identity's JWKS). The middleware stack, outermost first: internal claims check.
 """
@@ -11,11 +12,13 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
+from fastapi.requests import HTTPConnection
 from fastapi.responses import JSONResponse
 from starlette.middleware import Middleware
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema import BaseSchema
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from contracts.internal_claims import Claims
 from subgraphs.common.auth import CLAIMS_STATE_KEY, InternalClaimsMiddleware
@@ -45,8 +48,9 @@ def create_app(
         finally:
             await db.dispose()
 
-    async def get_context(request: Request) -> SubgraphContext[S]:
-        claims: Claims = getattr(request.state, CLAIMS_STATE_KEY)
+    async def get_context(connection: HTTPConnection) -> SubgraphContext[S]:
+        # An HTTP request or a websocket: the claims middleware checked both.
+        claims: Claims = getattr(connection.state, CLAIMS_STATE_KEY)
         return SubgraphContext(claims=claims, database=db, services=services)
 
     app = FastAPI(
@@ -85,6 +89,7 @@ def create_app(
             graphql_ide=None,
             allow_queries_via_get=False,
             context_getter=get_context,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         )
     )
     return app
