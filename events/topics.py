@@ -51,6 +51,12 @@ FILE_UPLOADED_DLQ = Topic(
     retention_ms=30 * _DAY_MS,
     purpose="file.uploaded events that failed after retries; replayed by one command",
 )
+FILE_INDEXED_DLQ = Topic(
+    name="file.indexed.dlq",
+    partitions=1,
+    retention_ms=30 * _DAY_MS,
+    purpose="file.indexed events the files service could not apply after retries",
+)
 CHAT_MESSAGES = Topic(
     name="chat.messages",
     partitions=3,
@@ -58,4 +64,25 @@ CHAT_MESSAGES = Topic(
     purpose="chat -> chat: posted messages fanned out to every instance (keyed by room id)",
 )
 
-TOPICS: tuple[Topic, ...] = (FILE_UPLOADED, FILE_INDEXED, FILE_UPLOADED_DLQ, CHAT_MESSAGES)
+CHAT_MESSAGES_DLQ = Topic(
+    name="chat.messages.dlq",
+    partitions=1,
+    retention_ms=7 * _DAY_MS,
+    purpose="chat.messages events a chat instance could not deliver after retries",
+)
+
+TOPICS: tuple[Topic, ...] = (
+    FILE_UPLOADED,
+    FILE_INDEXED,
+    FILE_UPLOADED_DLQ,
+    FILE_INDEXED_DLQ,
+    CHAT_MESSAGES,
+    CHAT_MESSAGES_DLQ,
+)
+
+DLQ_SUFFIX = ".dlq"
+
+
+def dead_letter_topic(topic: str) -> str:
+    """Where events of ``topic`` go after their handler failed for good: ``<topic>.dlq``."""
+    return topic + DLQ_SUFFIX

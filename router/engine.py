@@ -19,6 +19,7 @@ from router.edge.rate_limit import EdgeRateLimits
 from router.errors import (
     GRAPHQL_VALIDATION_FAILED,
     QUERY_PLANNING_FAILED,
+    SUBSCRIPTION_LIMIT,
     PlanningError,
     RequestError,
 )
@@ -66,6 +67,10 @@ class EngineConfig:
     introspection: bool = True
     demand_control: DemandControl = field(default_factory=DemandControl)
     persisted: PersistedConfig = field(default_factory=PersistedConfig)
+    max_subscriptions: int = 10_000
+    """Subscriptions the router runs at once, over every transport."""
+    max_subscriptions_per_caller: int = 100
+    """Per user (anonymous callers: per address)."""
     offload_workers: int = 2
     offload_above_bytes: int = 1024
 
@@ -89,6 +94,9 @@ class RouterEngine:
             workers=self.config.offload_workers, inline_below=self.config.offload_above_bytes
         )
         self.stages = build_stages(supergraph, self.executor, self.offload, self.config)
+        self.subscriptions = SubscriptionCounts(
+            self.config.max_subscriptions, self.config.max_subscriptions_per_caller
+        )
         if rate_limits is not None:
             self.stages.insert(0, RateLimitStage(rate_limits))
 
@@ -152,12 +160,18 @@ class RouterEngine:
         self, ctx: RequestContext, respond: list[Stage]
     ) -> AsyncGenerator[GraphQLResponse, None]:
         assert ctx.plan is not None
+        caller = ctx.claims.sub or f"address:{ctx.client_address}"
+        refused = self.subscriptions.admit(caller)
+        if refused is not None:
+            yield refusal(refused)
+            return
         states = self.executor.subscribe(ctx.plan, ctx.variables, ctx.claims)
         try:
             async for state in states:
                 event = replace(ctx, event=state, data={}, errors=[], extensions={}, response=None)
                 yield await run_pipeline(respond, event)
         finally:
+            self.subscriptions.leave(caller)
             await states.aclose()
 
     def plan_text(self, query: str, operation_name: str | None = None) -> str:
@@ -181,6 +195,38 @@ class RouterEngine:
 
 _ALL_KINDS = frozenset({"query", "mutation", "subscription"})
 _QUERIES = frozenset({"query"})
+
+
+class SubscriptionCounts:
+    """Running subscriptions, in all and per caller, against their limits."""
+
+    def __init__(self, limit: int, per_caller: int) -> None:
+        self.limit = limit
+        self.per_caller = per_caller
+        self.running = 0
+        self._by_caller: dict[str, int] = {}
+
+    def admit(self, caller: str) -> RequestError | None:
+        """Count one more for ``caller``, or the refusal when a limit is reached."""
+        mine = self._by_caller.get(caller, 0)
+        if self.running >= self.limit or mine >= self.per_caller:
+            which = "the router" if self.running >= self.limit else "one caller"
+            return RequestError(
+                f"Too many subscriptions for {which}; end one to start another.",
+                SUBSCRIPTION_LIMIT,
+                status=429,
+            )
+        self.running += 1
+        self._by_caller[caller] = mine + 1
+        return None
+
+    def leave(self, caller: str) -> None:
+        self.running -= 1
+        left = self._by_caller.get(caller, 1) - 1
+        if left:
+            self._by_caller[caller] = left
+        else:
+            self._by_caller.pop(caller, None)
 
 
 def build_stages(

@@ -91,6 +91,8 @@ class RouterSettings(BaseSettings):
     ws_init_timeout_seconds: float = 10.0
     """graphql-transport-ws: close 4408 when no ``connection_init`` was acknowledged by then."""
     ws_max_operations: int = 100
+    max_subscriptions: int = 10_000
+    max_subscriptions_per_caller: int = 100
     """graphql-transport-ws: operations one connection may run at once."""
     # HTTP conventions (router/http/): CSRF prevention and CORS, docs/graphql-over-http.md.
     csrf_prevention: bool = True
@@ -157,6 +159,8 @@ class RouterSettings(BaseSettings):
             document_cache_bytes=self.document_cache_mb << 20,
             plan_cache_bytes=self.plan_cache_mb << 20,
             introspection=self.development_default(self.introspection),
+            max_subscriptions=self.max_subscriptions,
+            max_subscriptions_per_caller=self.max_subscriptions_per_caller,
             demand_control=DemandControl(
                 mode=self.demand_control_mode,
                 max_cost=self.demand_control_max_cost,

@@ -189,6 +189,7 @@ class Platform:
             database_url=self.database_urls.get(name),
             kafka_bootstrap_servers=self.bootstrap_servers,
             layout=self.layout,
+            embedded_broker=self.kafka is not None,
         )
         child = self.subgraphs[name] = ChildProcess.start(spec)
         self.record.add(child)

@@ -75,6 +75,7 @@ def subgraph_spec(
     kafka_bootstrap_servers: str,
     layout: DataLayout,
     module: str | None = None,
+    embedded_broker: bool = False,
 ) -> ProcessSpec:
     """How `supergraph dev` runs subgraph ``name`` (``module`` only differs in tests);
     ``database_url`` is None for a service the registry gives no database."""
@@ -82,6 +83,8 @@ def subgraph_spec(
         "INTERNAL_SECRET": internal_secret(),
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
     }
+    if embedded_broker:  # tansu refuses idempotent producers (events/settings.py)
+        env["KAFKA_IDEMPOTENCE"] = "false"
     if database_url is not None:
         env["DATABASE_URL"] = database_url
     if name == "identity":

@@ -20,7 +20,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "contracts": tuple(p for p in OURS if p != "contracts"),
     "schema": ("router", "subgraphs", "supergraph", "bench", "tests"),
     "subgraphs": ("router", "schema", "supergraph", "bench", "tests"),
-    "events": ("router",),
+    "events": ("router", "subgraphs", "schema", "supergraph", "bench", "tests"),
 }
 """Package -> packages it must not import."""
 

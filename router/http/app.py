@@ -31,6 +31,7 @@ from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import EdgeRateLimits, client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, RequestError
+from router.execution.subscription_hub import SubscriptionHub
 from router.http.csrf import check_csrf
 from router.http.graphiql import GRAPHIQL_HTML
 from router.http.media_types import check_json_body, negotiate, not_acceptable
@@ -171,7 +172,7 @@ def build_router_app(settings: RouterSettings) -> RouterApp:
     transport = HttpSubgraphTransport(
         urls, signer=signer, timeout_s=settings.subgraph_timeout_seconds
     )
-    subscriptions = WebSocketSubscriptionTransport(urls, signer=signer)
+    subscriptions = SubscriptionHub(WebSocketSubscriptionTransport(urls, signer=signer))
     rate_limits = settings.edge_rate_limits()
     engine = RouterEngine(
         supergraph,

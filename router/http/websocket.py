@@ -2,7 +2,8 @@
 machine (``router/protocols/graphql_transport_ws``) and ``RouterEngine.subscribe``.
 
 The transport only carries out what the session decides: it verifies the ``connection_init``
-payload's ``authorization`` (any key case) as the HTTP edge verifies the header, runs each
+payload's ``authorization`` (any key case) as the HTTP edge verifies the header (and closes
+the connection with 4403 "Token expired" when that token expires), runs each
 started operation as a task feeding results back through the session, and stops them all when
 the socket goes. Every operation's task is cancelled on stop, so no upstream subscription
 outlives its client.
@@ -13,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from contracts.internal_claims import ANONYMOUS, Claims
@@ -50,7 +53,20 @@ class _Connection:
     session: ServerSession
     claims: Claims = ANONYMOUS
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    expiry: asyncio.Task[None] | None = None
     closed: bool = False
+
+
+def _expiry(authorization: str | None) -> float | None:
+    """The ``exp`` of a bearer token the verifier has just accepted (so read unverified)."""
+    if not authorization:
+        return None
+    token = authorization.partition(" ")[2].strip()
+    try:
+        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return None
+    return float(exp) if isinstance(exp, int | float) else None
 
 
 class GraphQLWebSocket:
@@ -84,6 +100,8 @@ class GraphQLWebSocket:
             pass
         finally:
             timer.cancel()
+            if connection.expiry is not None:
+                connection.expiry.cancel()
             connection.closed = True
             await self._carry_out(connection, connection.session.disconnected())
 
@@ -121,7 +139,16 @@ class GraphQLWebSocket:
         except RequestError as exc:
             await self._carry_out(connection, connection.session.rejected(exc.message))
             return
+        expires_at = _expiry(authorization)
+        if expires_at is not None:
+            connection.expiry = asyncio.create_task(self._expire(connection, expires_at))
         await self._carry_out(connection, connection.session.accepted())
+
+    async def _expire(self, connection: _Connection, expires_at: float) -> None:
+        """A connection lives no longer than the token that opened it."""
+        await asyncio.sleep(max(0.0, expires_at - time.time()))
+        actions = connection.session.terminate(CloseCode.FORBIDDEN, "Token expired")
+        await self._carry_out(connection, actions)
 
     async def _run(self, connection: _Connection, ident: str, payload: Mapping[str, Any]) -> None:
         session = connection.session

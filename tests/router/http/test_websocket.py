@@ -1,150 +1,26 @@
-"""graphql-transport-ws through the real router on a socket: a Strawberry chat stand-in owns
-the subscription (the library's own protocol server, behind the subgraphs' claims
-middleware), a profiles stand-in answers ``_entities``; the client speaks the protocol
-with the ``websockets`` library. Each close code the protocol defines is triggered."""
+"""graphql-transport-ws through the real router on a socket (stand-ins: tests/router/http/live.py);
+the client speaks the protocol with the ``websockets`` library. Each close code the protocol
+defines is triggered."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
-import jwt
 import orjson
 import pytest
-import strawberry
-from cryptography.hazmat.primitives.asymmetric import rsa
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from contracts.internal_claims import DEVELOPMENT_SECRET
-from router.http.app import create_app
-from router.settings import RouterSettings
-from subgraphs.common.auth import InternalClaimsMiddleware
-from tests.harness.asgi_server import serve
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-ISSUER, AUDIENCE = "test-issuer", "test-audience"
-SUBSCRIPTION = """subscription ($room: ID!) {
-  messageAdded(roomId: $room) { body author { profile { displayName } } }
-}"""
-STARTED: list[str] = []
-STOPPED: list[str] = []
-
-
-@strawberry.type
-class User:
-    id: strawberry.ID
-
-
-@strawberry.type
-class Message:
-    id: strawberry.ID
-    body: str
-    author: User
-
-
-@strawberry.type
-class Query:
-    ok: bool = True
-
-
-@strawberry.type
-class Subscription:
-    @strawberry.subscription
-    async def message_added(self, room_id: strawberry.ID) -> AsyncGenerator[Message, None]:
-        STARTED.append(str(room_id))
-        try:
-            for i, author in enumerate(("u1", "u2")):
-                yield Message(
-                    id=strawberry.ID(f"m{i}"),
-                    body=f"hello {i}",
-                    author=User(id=strawberry.ID(author)),
-                )
-            if room_id == "endless":
-                while True:
-                    await asyncio.sleep(0.05)
-                    yield Message(
-                        id=strawberry.ID("m"), body="tick", author=User(id=strawberry.ID("u1"))
-                    )
-        finally:
-            STOPPED.append(str(room_id))
-
-
-def chat_app() -> InternalClaimsMiddleware:
-    schema = strawberry.Schema(query=Query, subscription=Subscription)
-    app = GraphQL(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
-    routed = Starlette(routes=[Route("/graphql", app), WebSocketRoute("/graphql", app)])
-    return InternalClaimsMiddleware(routed, secret=DEVELOPMENT_SECRET, service="chat")
-
-
-def profiles_app() -> Starlette:
-    async def graphql(request: Request) -> Response:
-        body = await request.json()
-        names = [
-            {"profile": {"displayName": f"name-{r['id']}"}}
-            for r in body["variables"]["representations"]
-        ]
-        return JSONResponse({"data": {"_entities": names}})
-
-    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
-
-
-@dataclass
-class Router:
-    url: str
-    key: rsa.RSAPrivateKey
-    app: Any
-
-    def token(self, **overrides: Any) -> str:
-        now = int(time.time())
-        claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "u1", "iat": now, "exp": now + 60}
-        claims.update(overrides)
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "k1"})
-
-    def open_upstreams(self) -> int:
-        return int(self.app.state.router.engine.executor.subscriptions.open_connections)
+from tests.router.http.live import STARTED, STOPPED, SUBSCRIPTION, Router, live_router
 
 
 @pytest.fixture(scope="module")
 async def router(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Router]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    jwks = {"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}
-
-    async def jwks_endpoint(_: Request) -> Response:
-        return JSONResponse(jwks)
-
-    async with (
-        serve(chat_app()) as chat,
-        serve(profiles_app()) as profiles,
-        serve(Starlette(routes=[Route("/jwks", jwks_endpoint)])) as jwks_url,
-    ):
-        supergraph = tmp_path_factory.mktemp("ws") / "supergraph.graphql"
-        supergraph.write_text(
-            (FIXTURES / "live.graphql").read_text()
-            .replace("http://127.0.0.1:4601/graphql", f"{chat}/graphql")
-            .replace("http://127.0.0.1:4602/graphql", f"{profiles}/graphql")
-        )  # fmt: skip
-        settings = RouterSettings(
-            supergraph_path=str(supergraph),
-            jwks_url=f"{jwks_url}/jwks",
-            jwt_issuer=ISSUER,
-            jwt_audience=AUDIENCE,
-            ws_init_timeout_seconds=0.5,
-        )
-        app = create_app(settings)
-        async with serve(app) as url:
-            yield Router("ws" + url.removeprefix("http") + "/graphql", key, app)
+    async with live_router(tmp_path_factory.mktemp("ws")) as running:
+        yield running
 
 
 async def open_socket(router: Router) -> ClientConnection:
@@ -297,3 +173,32 @@ async def test_close_4406_without_the_subprotocol(router: Router) -> None:
     socket = await connect(router.url)
     code, _ = await close_code(socket)
     assert code == 4406
+
+
+async def test_identical_subscriptions_of_one_caller_share_one_upstream(router: Router) -> None:
+    STARTED.clear()
+    token = router.token(sub="sharer")
+    sockets = [await acknowledged(router, {"authorization": f"Bearer {token}"}) for _ in range(3)]
+    for socket in sockets:
+        await send(socket, subscribe("s", room="endless"))
+    for socket in sockets:
+        assert (await receive(socket))["type"] == "next"
+    assert STARTED.count("endless") == 1
+    assert router.open_upstreams() == 1
+    await sockets[0].close()  # the first leaving keeps the others receiving
+    for socket in sockets[1:]:
+        assert (await receive(socket))["type"] == "next"
+    for socket in sockets[1:]:
+        await socket.close()
+    for _ in range(100):
+        if router.open_upstreams() == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert router.open_upstreams() == 0
+
+
+async def test_the_connection_ends_when_its_token_expires(router: Router) -> None:
+    token = router.token(exp=int(time.time()) + 1)
+    socket = await acknowledged(router, {"authorization": f"Bearer {token}"})
+    await send(socket, subscribe("1", room="endless"))
+    assert await close_code(socket) == (4403, "Token expired")

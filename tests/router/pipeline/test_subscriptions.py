@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
-from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
+from contracts.internal_claims import Claims
+from router.engine import EngineConfig, GraphQLRequest, GraphQLResponse, RouterEngine
 from router.transports.subgraph import SubgraphFetchError
 from tests.harness.fake_transport import FakeSubscriptions, FakeTransport
 from tests.router.planning.harness import fixture_supergraph
@@ -99,3 +100,35 @@ async def test_a_client_leaving_closes_the_upstream_stream() -> None:
     assert first.body["data"]["messageAdded"]["body"] == "0"
     await stream.aclose()
     assert subscriptions.closed == 1
+
+
+async def test_subscriptions_past_a_callers_limit_are_refused_and_counted_back() -> None:
+    subscriptions, transport = FakeSubscriptions([message("hi", "u1")]), FakeTransport(profiles)
+    config = EngineConfig(max_subscriptions=10, max_subscriptions_per_caller=2)
+    router = RouterEngine(
+        fixture_supergraph("live"), transport, config, subscriptions=subscriptions
+    )
+    request = GraphQLRequest(QUERY, variables={"room": "r"})
+    alice, bob = Claims(sub="alice"), Claims(sub="bob")
+    open_streams = []
+    for _ in range(2):
+        stream = await router.subscribe(request, claims=alice)
+        assert isinstance(stream, AsyncGenerator)
+        assert "data" in (await anext(stream)).body
+        open_streams.append(stream)
+    third = await router.subscribe(request, claims=alice)
+    assert isinstance(third, AsyncGenerator)
+    refused = await anext(third)
+    assert refused.status == 429
+    assert refused.body["errors"][0]["extensions"]["code"] == "SUBSCRIPTION_LIMIT"
+    other = await router.subscribe(request, claims=bob)  # another caller is not affected
+    assert isinstance(other, AsyncGenerator)
+    assert "data" in (await anext(other)).body
+    await other.aclose()
+    await open_streams[0].aclose()  # one ends: alice may start another
+    again = await router.subscribe(request, claims=alice)
+    assert isinstance(again, AsyncGenerator)
+    assert "data" in (await anext(again)).body
+    await again.aclose()
+    await open_streams[1].aclose()
+    assert router.subscriptions.running == 0
