@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from events.outbox import outbox_table
 from subgraphs.common.database import NAMING_CONVENTION
 
 
@@ -64,3 +65,7 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+outbox = outbox_table(Base.metadata)
+"""``chat.messages`` events, committed with their message (``events.outbox``)."""

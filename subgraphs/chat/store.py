@@ -2,8 +2,9 @@
 
 Writes check membership in the same transaction that changes the rows. Live events go to
 the ``RoomBroadcast`` after the commit, while the room's send lock is held, so this instance
-publishes a room's events in commit order (a send also locks the room's row, which orders
-sends of several instances by commit, as the outbox relay will need).
+publishes a room's events in commit order. A send also locks the room's row and writes its
+``chat.messages`` event to the outbox in the same transaction (``events.outbox``: ordered per
+room by commit), for the relay that will fan messages out to the other instances.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from events.envelope import Envelope
+from events.outbox import enqueue
+from events.topics import CHAT_MESSAGES
 from subgraphs.chat.broadcast import (
     MemberLeft,
     MessageAdded,
@@ -27,7 +31,7 @@ from subgraphs.chat.broadcast import (
     Typing,
 )
 from subgraphs.chat.errors import RoomArchived, not_a_member, not_allowed_on_message
-from subgraphs.chat.models import Message, Room, RoomMember
+from subgraphs.chat.models import Message, Room, RoomMember, outbox
 from subgraphs.chat.records import MessageRecord, RoomRecord
 from subgraphs.common.database import Database
 from subgraphs.common.errors import Forbidden
@@ -192,6 +196,8 @@ class Chat:
                 )
                 assert inserted is not None
                 record = MessageRecord.from_model(inserted)
+                event = Envelope.new(CHAT_MESSAGES.name, str(room_id), record.event_payload())
+                await enqueue(session, outbox, event)
             await self.broadcast.publish(room_id, MessageAdded(record))
             return record
 
