@@ -65,7 +65,13 @@ class SubscriberOverflow(Exception):
 
 
 class RoomBroadcast(Protocol):
-    """Publish a room's events; subscribe to a room's events (in publish order)."""
+    """Publish a room's events; subscribe to a room's events (in publish order).
+
+    ``InProcessBroadcast`` here (one instance); ``fanout.KafkaFanout`` across instances.
+    """
+
+    @property
+    def subscriber_count(self) -> int: ...
 
     async def publish(self, room_id: uuid.UUID, signal: RoomSignal) -> None: ...
 
@@ -93,6 +99,9 @@ class InProcessBroadcast:
     @property
     def subscriber_count(self) -> int:
         return sum(len(queues) for queues in self._subscribers.values())
+
+    def has_subscribers(self, room_id: uuid.UUID) -> bool:
+        return bool(self._subscribers.get(room_id))
 
     async def publish(self, room_id: uuid.UUID, signal: RoomSignal) -> None:
         self.deliver(room_id, signal)

@@ -8,9 +8,11 @@ adds (identity's JWKS). The middleware stack, outermost first: internal claims c
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from fastapi.requests import HTTPConnection
@@ -37,15 +39,23 @@ def create_app(
     services: S,
     database: Database | None = None,
     routers: Sequence[APIRouter] = (),
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
 ) -> FastAPI:
-    """Build subgraph ``name``'s app; ``services`` reach resolvers as ``context.services``."""
+    """Build subgraph ``name``'s app; ``services`` reach resolvers as ``context.services``;
+    each of ``background`` runs as a task while the app serves (chat's Kafka fan-out)."""
     db = database or Database(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tasks: list[asyncio.Task[None]] = [asyncio.create_task(work()) for work in background]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await db.dispose()
 
     async def get_context(connection: HTTPConnection) -> SubgraphContext[S]:

@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from subgraphs.chat.app import SERVICE as CHAT
+from subgraphs.chat.settings import ChatSettings
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.common.testing import RunningSubgraph, running_subgraph
 from subgraphs.identity.app import SERVICE as IDENTITY
@@ -50,8 +51,6 @@ async def profiles(fresh_database: Callable[[str], str]) -> AsyncIterator[Runnin
 
 @pytest.fixture(scope="module")
 async def chat(fresh_database: Callable[[str], str]) -> AsyncIterator[RunningSubgraph]:
-    settings = ServiceSettings(
-        database_url=fresh_database("chat"), internal_secret=SecretStr(SECRET)
-    )
+    settings = ChatSettings(database_url=fresh_database("chat"), internal_secret=SecretStr(SECRET))
     async with running_subgraph(CHAT, settings) as running:
         yield running

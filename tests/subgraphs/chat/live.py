@@ -13,6 +13,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from contracts.internal_claims import HEADER, Claims, sign
+from subgraphs.chat.broadcast import RoomBroadcast
 
 PROTOCOL = "graphql-transport-ws"
 TIMEOUT_S = 5.0
@@ -67,3 +68,12 @@ async def subscribed(
         payload = {"query": query, "variables": dict(variables)}
         await socket.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
         yield live
+
+
+async def wait_for_subscribers(broadcast: RoomBroadcast, count: int) -> None:
+    """Subscribing is asynchronous on the server; wait until it registered ``count`` streams."""
+    for _ in range(500):
+        if broadcast.subscriber_count >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{broadcast.subscriber_count} subscribers, expected {count}")

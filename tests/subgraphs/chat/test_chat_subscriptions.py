@@ -27,7 +27,7 @@ from tests.subgraphs.chat.harness import (
     ok,
     send,
 )
-from tests.subgraphs.chat.live import subscribed
+from tests.subgraphs.chat.live import subscribed, wait_for_subscribers
 from tests.subgraphs.conftest import SECRET
 
 MESSAGE_ADDED = """
@@ -45,16 +45,6 @@ async def url(chat: RunningSubgraph) -> AsyncIterator[str]:
         yield served
 
 
-async def wait_for_subscribers(chat: RunningSubgraph, count: int) -> None:
-    """Subscribing is asynchronous on the server; wait until it registered the streams."""
-    broadcast = chat.app.state.services.broadcast
-    for _ in range(500):
-        if broadcast.subscriber_count >= count:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{broadcast.subscriber_count} subscribers, expected {count}")
-
-
 async def test_members_receive_messages_in_commit_order(chat: RunningSubgraph, url: str) -> None:
     alice, bob, carol = new_user(), new_user(), new_user()
     room = await create_room(chat, alice, bob, carol)
@@ -64,7 +54,7 @@ async def test_members_receive_messages_in_commit_order(chat: RunningSubgraph, u
         subscribed(url, MESSAGE_ADDED, variables, user=bob, secret=SECRET) as bobs,
         subscribed(url, MESSAGE_ADDED, variables, user=carol, secret=SECRET) as carols,
     ):
-        await wait_for_subscribers(chat, 2)
+        await wait_for_subscribers(chat.app.state.services.broadcast, 2)
         await asyncio.gather(
             *(send(chat, (alice, bob)[n % 2], room, f"m{n}") for n in range(30)),
             send(chat, alice, other_room, "elsewhere"),
@@ -120,7 +110,7 @@ async def test_room_events_carry_edits_deletions_and_typing_in_order(
     alice, bob = new_user(), new_user()
     room = await create_room(chat, alice, bob)
     async with subscribed(url, ROOM_EVENTS, {"roomId": room}, user=bob, secret=SECRET) as live:
-        await wait_for_subscribers(chat, 1)
+        await wait_for_subscribers(chat.app.state.services.broadcast, 1)
         message = await send(chat, alice, room, "helo")
         ok(await chat.client.graphql(TYPING, {"roomId": room}, user=alice))
         ok(await chat.client.graphql(EDIT, {"id": message["id"], "body": "hello"}, user=alice))
@@ -155,7 +145,7 @@ async def test_typing_is_never_stored(chat: RunningSubgraph, url: str) -> None:
 
     before = await row_counts()
     async with subscribed(url, ROOM_EVENTS, {"roomId": room}, user=bob, secret=SECRET) as live:
-        await wait_for_subscribers(chat, 1)
+        await wait_for_subscribers(chat.app.state.services.broadcast, 1)
         with recorded_statements(chat.database.engine) as log:
             for _ in range(3):
                 ok(await chat.client.graphql(TYPING, {"roomId": room}, user=alice))
@@ -176,7 +166,7 @@ async def test_leaving_ends_the_members_stream_and_only_theirs(
         subscribed(url, MESSAGE_ADDED, variables, user=alice, secret=SECRET) as alices,
         subscribed(url, MESSAGE_ADDED, variables, user=bob, secret=SECRET) as bobs,
     ):
-        await wait_for_subscribers(chat, 2)
+        await wait_for_subscribers(chat.app.state.services.broadcast, 2)
         ok(await chat.client.graphql(LEAVE_ROOM, {"roomId": room}, user=bob))
         ended = await bobs.message()
         sent = await send(chat, alice, room, "after bob left")
