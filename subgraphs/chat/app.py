@@ -26,7 +26,7 @@ def build_app(settings: ChatSettings, events: EventSettings | None = None) -> Fa
     if settings.chat_fanout == "kafka":
         events = events or EventSettings(kafka_bootstrap_servers=settings.kafka_bootstrap_servers)
         fanout = KafkaFanout(database, events)
-        chat = Chat(database, fanout)
+        chat = Chat(database, fanout, outbox_events=True)
         return create_app(
             NAME, schema, settings, services=chat, database=database, background=[fanout.run]
         )

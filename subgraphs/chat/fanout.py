@@ -75,11 +75,21 @@ class KafkaFanout:
         return self.local.subscribe(room_id)
 
     async def run(self) -> None:
-        """Relay and read the topic until cancelled (the app's lifespan runs it)."""
+        """Relay and read the topic until cancelled (the app's lifespan runs it); a broker
+        that fails or is not there yet is retried with backoff, never given up on."""
+        backoff = self._settings.backoff()
+        failures = 0
         try:
-            async with asyncio.TaskGroup() as tasks:
-                tasks.create_task(self._relay.run())
-                tasks.create_task(self._consume())
+            while True:
+                try:
+                    async with asyncio.TaskGroup() as tasks:
+                        tasks.create_task(self._relay.run())
+                        tasks.create_task(self._consume())
+                except Exception as exc:  # the broker or the topic; both come back
+                    failures += 1
+                    self.ready.clear()
+                    log.warning("chat fan-out stopped (%r); retrying", exc)
+                    await asyncio.sleep(backoff.delay(failures))
         finally:
             await self._publisher.stop()
 
@@ -96,6 +106,8 @@ class KafkaFanout:
                 TopicPartition(self._topic, p)
                 for p in sorted(consumer.partitions_for_topic(self._topic) or ())
             ]
+            if not partitions:
+                raise LookupError(f"topic {self._topic} does not exist (yet)")
             consumer.assign(partitions)
             await consumer.seek_to_end(*partitions)
             for partition in partitions:  # resolve the end offsets now, not on first fetch

@@ -2,9 +2,9 @@
 
 Writes check membership in the same transaction that changes the rows. Live events go to
 the ``RoomBroadcast`` after the commit, while the room's send lock is held, so this instance
-publishes a room's events in commit order. A send also locks the room's row and writes its
-``chat.messages`` event to the outbox in the same transaction (``events.outbox``: ordered per
-room by commit), for the relay that will fan messages out to the other instances.
+publishes a room's events in commit order. A send also locks the room's row and, when
+messages fan out over Kafka, writes its ``chat.messages`` event to the outbox in the same
+transaction (``events.outbox``: ordered per room by commit), which the relay publishes.
 """
 
 from __future__ import annotations
@@ -52,9 +52,14 @@ class RoomLocks:
 
 
 class Chat:
-    def __init__(self, database: Database, broadcast: RoomBroadcast) -> None:
+    def __init__(
+        self, database: Database, broadcast: RoomBroadcast, *, outbox_events: bool = False
+    ) -> None:
+        """``outbox_events``: write each message's ``chat.messages`` event (when a relay
+        publishes them: ``CHAT_FANOUT=kafka``); otherwise they would only pile up."""
         self._database = database
         self.broadcast = broadcast
+        self._outbox_events = outbox_events
         self._locks = RoomLocks()
 
     # Reads, each one query for a batch of keys (the DataLoaders' batch functions).
@@ -196,8 +201,10 @@ class Chat:
                 )
                 assert inserted is not None
                 record = MessageRecord.from_model(inserted)
-                event = Envelope.new(CHAT_MESSAGES.name, str(room_id), record.event_payload())
-                await enqueue(session, outbox, event)
+                if self._outbox_events:
+                    payload = record.event_payload()
+                    event = Envelope.new(CHAT_MESSAGES.name, str(room_id), payload)
+                    await enqueue(session, outbox, event)
             await self.broadcast.publish(room_id, MessageAdded(record))
             return record
 

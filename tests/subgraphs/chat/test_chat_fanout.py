@@ -5,60 +5,17 @@ instance in commit order, each message once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import httpx
-import pytest
-from pydantic import SecretStr
-
-from events.topics import CHAT_MESSAGES
 from subgraphs.chat.app import SERVICE as CHAT
-from subgraphs.chat.app import build_app
-from subgraphs.chat.fanout import KafkaFanout
-from subgraphs.chat.settings import ChatSettings
 from subgraphs.common.migrations import upgrade
-from subgraphs.common.testing import SubgraphClient
-from supergraph.topics import ensure_topics
-from tests.events.harness import fast_settings, start_kafka
-from tests.harness.asgi_server import serve
 from tests.subgraphs.chat.harness import ADD_MEMBER, CREATE_ROOM, HISTORY, SEND, new_user, ok
+from tests.subgraphs.chat.instances import instance
 from tests.subgraphs.chat.live import subscribed, wait_for_subscribers
 from tests.subgraphs.conftest import SECRET
 
 MESSAGE_ADDED = "subscription($roomId: ID!) { messageAdded(roomId: $roomId) { id body } }"
-
-
-@dataclass(frozen=True, slots=True)
-class Instance:
-    url: str
-    client: SubgraphClient
-    fanout: KafkaFanout
-
-
-@pytest.fixture(scope="module")
-async def bootstrap_servers(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    kafka = await start_kafka(tmp_path_factory.mktemp("kafka"))
-    try:
-        await ensure_topics(kafka.bootstrap_servers, [CHAT_MESSAGES])
-        yield kafka.bootstrap_servers
-    finally:
-        await kafka.stop()
-
-
-@asynccontextmanager
-async def instance(database_url: str, bootstrap_servers: str) -> AsyncIterator[Instance]:
-    settings = ChatSettings(
-        database_url=database_url, internal_secret=SecretStr(SECRET), chat_fanout="kafka"
-    )
-    app = build_app(settings, fast_settings(bootstrap_servers))
-    async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
-        fanout: KafkaFanout = app.state.services.broadcast
-        async with asyncio.timeout(20):
-            await fanout.ready.wait()
-        yield Instance(url, SubgraphClient(http, SECRET, service="chat"), fanout)
 
 
 async def test_messages_posted_on_either_instance_reach_both_in_commit_order(
