@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field, replace
 
+import orjson
 from graphql import validate
 
 from contracts.internal_claims import ANONYMOUS, Claims
@@ -22,8 +23,11 @@ from router.errors import (
     SUBSCRIPTION_LIMIT,
     PlanningError,
     RequestError,
+    error_entry,
 )
 from router.execution.executor import PlanExecutor
+from router.execution.stream_hub import StreamHub
+from router.execution.subscription_hub import claims_key
 from router.pipeline import refusal, run_pipeline
 from router.pipeline.authorize import AuthorizeStage
 from router.pipeline.context import GraphQLRequest, GraphQLResponse, RequestContext, Stage
@@ -48,7 +52,7 @@ from router.planning.printer import print_plan
 from router.supergraph.access import build_access_model
 from router.supergraph.cost import build_cost_model
 from router.supergraph.model import Supergraph
-from router.transports.subgraph import SubgraphTransport
+from router.transports.subgraph import SubgraphFetchError, SubgraphTransport
 from router.transports.subscriptions import SubscriptionTransport
 
 __all__ = ["EngineConfig", "GraphQLRequest", "GraphQLResponse", "RouterEngine"]
@@ -97,6 +101,7 @@ class RouterEngine:
         self.subscriptions = SubscriptionCounts(
             self.config.max_subscriptions, self.config.max_subscriptions_per_caller
         )
+        self.shared_events: StreamHub[GraphQLResponse] = StreamHub(name="router")
         if rate_limits is not None:
             self.stages.insert(0, RateLimitStage(rate_limits))
 
@@ -154,24 +159,48 @@ class RouterEngine:
         assert ctx.plan is not None, "the plan stage runs before execution"
         if not isinstance(ctx.plan.node, Subscription):
             return await run_pipeline(respond, ctx)
-        return self._events(ctx, respond)
+        return self._client_stream(ctx, respond)
 
-    async def _events(
+    async def _client_stream(
         self, ctx: RequestContext, respond: list[Stage]
     ) -> AsyncGenerator[GraphQLResponse, None]:
-        assert ctx.plan is not None
+        """One client's subscription: counted against the limits, and sharing its completed
+        events with every identical subscription (same document, operation, variables and
+        caller), so an event's entity fetches and shaping happen once for all of them."""
         caller = ctx.claims.sub or f"address:{ctx.client_address}"
         refused = self.subscriptions.admit(caller)
         if refused is not None:
             yield refusal(refused)
             return
+        key = (
+            ctx.query,
+            ctx.request.operation_name,
+            orjson.dumps(ctx.variables, option=orjson.OPT_SORT_KEYS),
+            claims_key(ctx.claims),
+        )
+        shared = self.shared_events.subscribe(key, lambda: self._events(ctx, respond))
+        try:
+            async for response in shared:
+                yield response
+        except SubgraphFetchError as exc:  # this client fell behind and was dropped
+            error = error_entry(exc.message, exc.code)
+            yield GraphQLResponse({"errors": [error], "data": None})
+        finally:
+            self.subscriptions.leave(caller)
+            await shared.aclose()
+
+    async def _events(
+        self, ctx: RequestContext, respond: list[Stage]
+    ) -> AsyncGenerator[GraphQLResponse, None]:
+        """The completed events of one subscription: the executor's states through the same
+        execute and shape stages a query uses."""
+        assert ctx.plan is not None
         states = self.executor.subscribe(ctx.plan, ctx.variables, ctx.claims)
         try:
             async for state in states:
                 event = replace(ctx, event=state, data={}, errors=[], extensions={}, response=None)
                 yield await run_pipeline(respond, event)
         finally:
-            self.subscriptions.leave(caller)
             await states.aclose()
 
     def plan_text(self, query: str, operation_name: str | None = None) -> str:

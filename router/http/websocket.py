@@ -94,8 +94,13 @@ class GraphQLWebSocket:
         timer = asyncio.create_task(self._init_timer(connection))
         try:
             while not connection.closed:
-                text = await socket.receive_text()
-                await self._carry_out(connection, connection.session.receive(text))
+                frame = await socket.receive()
+                if frame["type"] == "websocket.disconnect":
+                    break
+                data = frame.get("text")
+                if data is None:  # a binary frame: parsed the same (graphql-ws sends text)
+                    data = frame.get("bytes") or b""
+                await self._carry_out(connection, connection.session.receive(data))
         except WebSocketDisconnect:
             pass
         finally:

@@ -137,7 +137,7 @@ async def test_a_slow_subscriber_is_dropped_alone() -> None:
 
 async def test_a_failed_upstream_is_reopened_and_subscribers_never_notice() -> None:
     upstream = Upstream()
-    hub = SubscriptionHub(upstream, HubSettings(first_retry_s=0.01))
+    hub = SubscriptionHub(upstream, HubSettings(first_retry_s=0.01, reconnect_for_s=30))
     stream = hub.subscribe("chat", BODY, ALICE)
     first = asyncio.create_task(anext(stream))
     await settle()

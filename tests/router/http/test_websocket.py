@@ -202,3 +202,10 @@ async def test_the_connection_ends_when_its_token_expires(router: Router) -> Non
     socket = await acknowledged(router, {"authorization": f"Bearer {token}"})
     await send(socket, subscribe("1", room="endless"))
     assert await close_code(socket) == (4403, "Token expired")
+
+
+async def test_binary_frames_are_read_like_text_ones(router: Router) -> None:
+    socket = await open_socket(router)
+    await socket.send(b'{"type": "connection_init"}')
+    assert await receive(socket) == {"type": "connection_ack"}
+    await socket.close()

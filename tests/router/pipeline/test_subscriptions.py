@@ -3,6 +3,7 @@ event then goes through the same execute and shape stages a query's data does.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
@@ -131,4 +132,21 @@ async def test_subscriptions_past_a_callers_limit_are_refused_and_counted_back()
     assert "data" in (await anext(again)).body
     await again.aclose()
     await open_streams[1].aclose()
+    assert router.subscriptions.running == 0
+
+
+async def test_identical_subscriptions_share_each_completed_event() -> None:
+    """Ten identical client subscriptions: one upstream stream and one entity fetch per event,
+    not ten; a client with other variables gets its own."""
+    router, subscriptions, transport = engine([message("hi", "u1"), message("yo", "u2")])
+    request = GraphQLRequest(QUERY, variables={"room": "r1"})
+    streams = [await router.subscribe(request) for _ in range(10)]
+    bodies = await asyncio.gather(*(collect(stream) for stream in streams))
+    assert all(body == bodies[0] for body in bodies)
+    assert len(bodies[0]) == 2
+    assert len(subscriptions.opened) == 1
+    assert [service for service, _, _ in transport.sent] == ["profiles", "profiles"]
+    other = await collect(await router.subscribe(GraphQLRequest(QUERY, variables={"room": "r2"})))
+    assert len(other) == 2
+    assert len(subscriptions.opened) == 2
     assert router.subscriptions.running == 0
