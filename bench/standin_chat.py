@@ -26,26 +26,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from contracts.internal_claims import DEVELOPMENT_SECRET
 from subgraphs.common.auth import InternalClaimsMiddleware
+from tests.router.http.live import Message, Query, User  # the live tests' chat types
 
 _listeners: set[asyncio.Queue[str]] = set()
 _ids = itertools.count()
-
-
-@strawberry.type
-class User:
-    id: strawberry.ID
-
-
-@strawberry.type
-class Message:
-    id: strawberry.ID
-    body: str
-    author: User
-
-
-@strawberry.type
-class Query:
-    ok: bool = True
 
 
 @strawberry.type

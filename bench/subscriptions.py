@@ -64,6 +64,9 @@ async def subscriber(url: str, token: str, latencies: list[float], counts: list[
         counts.append(0)
         async for frame in socket:
             message = orjson.loads(frame)
+            if message["type"] == "ping":
+                await socket.send(_text({"type": "pong"}))
+                continue
             if message["type"] != "next":
                 raise RuntimeError(f"the router ended the subscription: {message}")
             if message["payload"].get("errors"):

@@ -57,6 +57,7 @@ SERVICES: tuple[Service, ...] = (
     Service("router", "router", "router", 4000),
     Service("identity", "subgraph", "subgraphs.identity", 4001, database=True),
     Service("profiles", "subgraph", "subgraphs.profiles", 4002, database=True),
+    Service("chat", "subgraph", "subgraphs.chat", 4003, database=True),
 )
 """Every service, router first, then in start order."""
 

@@ -89,6 +89,8 @@ def subgraph_spec(
         env["DATABASE_URL"] = database_url
     if name == "identity":
         env["JWT_PRIVATE_KEY_FILE"] = str(layout.jwt_key)
+    if name == "chat":  # the broker runs anyway: fan messages out the way production does
+        env["CHAT_FANOUT"] = "kafka"
     argv = (sys.executable, "-m", module or services.service(name).package, "serve")
     return ProcessSpec(
         name=name,

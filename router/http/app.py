@@ -307,7 +307,11 @@ def create_app(settings: RouterSettings) -> Starlette:
     websocket = GraphQLWebSocket(
         router_app.engine,
         router_app.verifier,
-        WebSocketSettings(settings.ws_init_timeout_seconds, settings.ws_max_operations),
+        WebSocketSettings(
+            settings.ws_init_timeout_seconds,
+            settings.ws_max_operations,
+            settings.ws_keepalive_seconds,
+        ),
     )
     routes = [
         Route("/graphql", router_app.graphql, methods=["GET", "POST", "PUT", "DELETE"]),

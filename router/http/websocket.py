@@ -45,6 +45,9 @@ class WebSocketSettings:
     init_timeout_s: float = 10.0
     """graphql-ws's default ``connectionInitWaitTimeout``: 3 s; ours allows slow networks."""
     max_operations: int = 100
+    keepalive_s: float = 12.0
+    """A protocol ``ping`` this often once acknowledged (0: none): it keeps proxies from
+    closing quiet connections and finds dead ones; graphql-ws clients answer on their own."""
 
 
 @dataclass
@@ -80,6 +83,7 @@ class GraphQLWebSocket:
         await socket.accept(subprotocol=SUBPROTOCOL)
         connection = _Connection(socket, ServerSession(self.settings.max_operations))
         timer = asyncio.create_task(self._init_timer(connection))
+        keepalive = asyncio.create_task(self._keepalive(connection))
         try:
             while not connection.closed:
                 frame = await socket.receive()
@@ -93,10 +97,19 @@ class GraphQLWebSocket:
             pass
         finally:
             timer.cancel()
+            keepalive.cancel()
             if connection.expiry is not None:
                 connection.expiry.cancel()
             connection.closed = True
             await self._carry_out(connection, connection.session.disconnected())
+
+    async def _keepalive(self, connection: _Connection) -> None:
+        if self.settings.keepalive_s <= 0:
+            return
+        while not connection.closed:
+            await asyncio.sleep(self.settings.keepalive_s)
+            if connection.session.state == "ready":
+                await self._carry_out(connection, [Send({"type": "ping"})])
 
     async def _init_timer(self, connection: _Connection) -> None:
         await asyncio.sleep(self.settings.init_timeout_s)

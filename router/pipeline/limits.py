@@ -82,12 +82,16 @@ _EMPTY = _Totals()
 
 
 def measure(
-    document: DocumentNode, operation: OperationDefinitionNode, *, max_selections: int
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    *,
+    max_selections: int,
+    measurer: _Measurer | None = None,
 ) -> OperationMeasure:
     """The operation's shape; ``root_fields`` and ``height`` are 0 when the expanded
     ``selections`` exceed ``max_selections`` or fragments form a cycle (they are not walked
     then)."""
-    measurer = _Measurer(document)
+    measurer = measurer or _Measurer(document)
     totals = measurer.totals(operation.selection_set)
     directives = totals.directives + len(operation.directives or ())
     root_fields = height = merges = 0
@@ -128,7 +132,11 @@ def check(measured: OperationMeasure, limits: OperationLimits) -> RequestError |
 
 
 class OperationLimitsStage:
-    """Refuses ``ctx.definition`` past a limit; verdicts are cached by text and operation."""
+    """Refuses a document any of whose operations is past a limit; verdicts cached by text.
+
+    Every operation is measured, not only the one the request names: validation, which comes
+    next, reads the whole document, so a costly operation beside a cheap one would otherwise
+    cost the router its full price while the request names the cheap one."""
 
     def __init__(
         self, limits: OperationLimits, offload: CpuOffload, documents: DocumentCache
@@ -136,30 +144,38 @@ class OperationLimitsStage:
         self.limits = limits
         self.offload = offload
         self.documents = documents
-        self.cache: BoundedCache[RequestError | bool] = BoundedCache(documents.entries.capacity)
+        self.cache: BoundedCache[bool] = BoundedCache(documents.entries.capacity)
 
     async def __call__(self, ctx: RequestContext) -> None:
-        key = (ctx.query, ctx.request.operation_name)
-        verdict = self.cache.get(key)
-        if verdict is None:
-            verdict = await self.offload.run(len(ctx.query), self._verdict, ctx)
-            self.cache.put(key, verdict, weight=len(ctx.query) + 64)
+        if self.cache.get(ctx.query):
+            return
+        document = ctx.require_document()
+        verdict = await self.offload.run(len(ctx.query), self._verdict, document)
         if isinstance(verdict, RequestError):
-            if _single_operation(ctx.require_document()):
-                self.documents.refuse(ctx.query, verdict)  # no other operation to run
+            self.documents.refuse(ctx.query, verdict)
             raise verdict.again()
+        self.cache.put(ctx.query, verdict, weight=len(ctx.query) + 64)
 
-    def _verdict(self, ctx: RequestContext) -> RequestError | bool:
-        measured = measure(
-            ctx.require_document(),
-            ctx.require_definition(),
-            max_selections=self.limits.max_selections,
-        )
-        return check(measured, self.limits) or True
-
-
-def _single_operation(document: DocumentNode) -> bool:
-    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) == 1
+    def _verdict(self, document: DocumentNode) -> RequestError | bool:
+        """Each operation against the limits; their expanded fields together against
+        ``max_selections`` too, so many operations cannot add up to what one may not do."""
+        measurer = _Measurer(document)  # fragments measured once for every operation
+        budget = self.limits.max_selections
+        for definition in document.definitions:
+            if not isinstance(definition, OperationDefinitionNode):
+                continue
+            measured = measure(document, definition, max_selections=budget, measurer=measurer)
+            refusal = check(measured, self.limits)
+            if refusal is not None:
+                return refusal
+            budget -= measured.selections
+            if budget < 0:
+                return RequestError(
+                    f"The document's operations select more than {self.limits.max_selections} "
+                    "expanded fields together.",
+                    MAX_SELECTIONS_LIMIT,
+                )
+        return True
 
 
 class _Measurer:

@@ -34,3 +34,8 @@ class SubgraphContext(BaseContext, Generic[S]):
         if loader is None:
             loader = self._loaders[factory] = factory(self)
         return loader
+
+    def clear_loaders(self) -> None:
+        """Forget every loader's cache: a subscription does this before each event, since
+        its one context outlives many executions."""
+        self._loaders.clear()

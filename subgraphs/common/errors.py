@@ -9,9 +9,10 @@
     ├── NotFound                 NOT_FOUND
     └── (per subgraph)           e.g. identity's INVALID_CREDENTIALS, TOO_MANY_ATTEMPTS ...
 
-Resolvers raise these; ``ErrorCodes`` (a schema extension) rewrites every error of a result
-so that each carries ``extensions.code``. Request errors keep their message with
-GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED or (bad variable values) BAD_USER_INPUT.
+Resolvers raise these; ``ErrorCodes`` (a schema extension) rewrites every error of a result,
+and of each result a subscription streams, so that each carries ``extensions.code``. Request
+errors keep their message with GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED or (bad
+variable values) BAD_USER_INPUT.
 Anything else is a bug: the client sees INTERNAL_SERVER_ERROR with a generic message, and
 the details stay in the server log.
 """
@@ -23,6 +24,7 @@ from typing import ClassVar
 
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import StreamExecutionResult
 
 INTERNAL_MESSAGE = "Internal server error."
 
@@ -98,3 +100,10 @@ class ErrorCodes(SchemaExtension):
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             result.errors = [render_error(error) for error in errors]
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """The same for every event of a subscription, before the transport sends it."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [render_error(error) for error in errors]  # type: ignore[union-attr]
+        yield

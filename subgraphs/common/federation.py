@@ -35,6 +35,7 @@ def build_schema(
     *,
     query: type | None = None,
     mutation: type | None = None,
+    subscription: type | None = None,
     types: Iterable[type] = (),
     extensions: Iterable[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> SubgraphSchema:
@@ -42,6 +43,7 @@ def build_schema(
     return SubgraphSchema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         extensions=[ErrorCodes, *extensions],
         federation_version=FEDERATION_VERSION,

@@ -16,12 +16,13 @@ from schema.errors import SupergraphConfigError
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_repository_config_lists_identity_and_profiles() -> None:
+def test_repository_config_lists_the_registrys_subgraphs() -> None:
     config = load_supergraph_config(REPO / "supergraph.yaml")
 
     assert [(s.name, s.routing_url) for s in config.subgraphs] == [
         ("identity", "http://127.0.0.1:4001/graphql"),
         ("profiles", "http://127.0.0.1:4002/graphql"),
+        ("chat", "http://127.0.0.1:4003/graphql"),
     ]
     assert config.subgraphs[0].schema == FileSchema(REPO / "schema/subgraphs/identity.graphql")
     assert config.federation_version == "=2.9.0"

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from subgraphs.chat.app import SERVICE as CHAT
+from subgraphs.chat.settings import ChatSettings
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.common.testing import RunningSubgraph, running_subgraph
 from subgraphs.identity.app import SERVICE as IDENTITY
@@ -44,4 +46,11 @@ async def profiles(fresh_database: Callable[[str], str]) -> AsyncIterator[Runnin
         database_url=fresh_database("profiles"), internal_secret=SecretStr(SECRET)
     )
     async with running_subgraph(PROFILES, settings) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def chat(fresh_database: Callable[[str], str]) -> AsyncIterator[RunningSubgraph]:
+    settings = ChatSettings(database_url=fresh_database("chat"), internal_secret=SecretStr(SECRET))
+    async with running_subgraph(CHAT, settings) as running:
         yield running

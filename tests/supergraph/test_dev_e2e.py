@@ -20,6 +20,7 @@ import httpx
 import psutil
 import pytest
 
+from contracts import services
 from tests.harness.asgi_server import free_port
 from tests.supergraph.harness import PROJECT_ROOT, processes_mentioning
 
@@ -39,10 +40,10 @@ class DevRun:
             sys.executable, "-m", "supergraph.dev",
             "--data-dir", str(data_dir),
             "--router-port", str(self.router_port),
-            "--subgraph-port", f"identity={free_port()}",
-            "--subgraph-port", f"profiles={free_port()}",
             "--kafka-port", str(free_port()),
         ]  # fmt: skip
+        for subgraph in services.SUBGRAPHS:  # every one of them, away from `make dev`'s ports
+            argv += ["--subgraph-port", f"{subgraph.name}={free_port()}"]
         env = {
             k: v
             for k, v in os.environ.items()
@@ -173,7 +174,8 @@ async def test_a_run_after_a_killed_one_stops_its_leftovers(tmp_path: Path, cens
     assert all(p.is_running() for p in orphans), "the killed run's children outlive it"
 
     async def nothing(dev: DevRun) -> None:
-        assert "stopped kafka, identity, profiles, router" in dev.text
+        children = ["kafka", *(s.name for s in services.SUBGRAPHS), "router"]
+        assert f"stopped {', '.join(children)}" in dev.text
 
     await run_once(data_dir, tmp_path / "next.log", census_marker, nothing)
     assert not [p for p in orphans if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

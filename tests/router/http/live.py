@@ -166,7 +166,7 @@ async def live_router(folder: Path, **settings: Any) -> AsyncIterator[Router]:
             jwks_url=f"{jwks_url}/jwks",
             jwt_issuer=ISSUER,
             jwt_audience=AUDIENCE,
-            **{"ws_init_timeout_seconds": 0.5, **settings},
+            **{"ws_init_timeout_seconds": 0.5, "ws_keepalive_seconds": 0.3, **settings},
         )
         app = create_app(router_settings)
         async with serve(app) as url:

@@ -10,6 +10,7 @@ import pytest
 
 from contracts.internal_claims import Claims
 from router.engine import EngineConfig, GraphQLRequest, RouterEngine
+from router.pipeline.limits import OperationLimits
 from router.pipeline.parse import ParseStage
 from router.supergraph.parse import load_supergraph
 from tests.harness.fake_transport import FakeTransport
@@ -167,3 +168,27 @@ async def test_a_value_the_schema_does_not_allow_is_null_and_reported_apart() ->
     assert "errors" not in response.body
     completion = response.body["extensions"]["valueCompletion"]
     assert [entry["path"] for entry in completion] == [["users", 0, "kind"]]
+
+
+async def test_a_costly_operation_beside_the_named_one_is_refused_too() -> None:
+    """Validation reads every operation of a document, so limits measure every one."""
+    router, transport = engine()
+    costly = "query Costly {" + " ".join(f"me {{ f{i}: id }}" for i in range(150)) + "}"
+    document = "query Cheap { me { id } } " + costly
+    response = await router.handle(GraphQLRequest(document, operation_name="Cheap"))
+    assert response.status == 400
+    assert response.body["errors"][0]["extensions"]["code"] in (
+        "MAX_FIELD_MERGES_LIMIT",
+        "MAX_ALIASES_LIMIT",
+    )
+    assert transport.sent == []
+
+
+async def test_operations_cannot_add_up_to_more_fields_than_one_may_select() -> None:
+    router, _ = engine(operation=OperationLimits(max_selections=50))
+    operations = " ".join(f"query Q{i} {{ me {{ id email }} }}" for i in range(20))  # 60 fields
+    response = await router.handle(GraphQLRequest(operations, operation_name="Q0"))
+    assert response.body["errors"][0]["extensions"]["code"] == "MAX_SELECTIONS_LIMIT"
+    few = " ".join(f"query Q{i} {{ me {{ id email }} }}" for i in range(10))  # 30 fields
+    allowed = await router.handle(GraphQLRequest(few, operation_name="Q0"))
+    assert allowed.status == 200

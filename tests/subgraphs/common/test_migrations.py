@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from subgraphs.chat.app import SERVICE as CHAT
+from subgraphs.chat.models import Base as ChatBase
 from subgraphs.common.migrations import downgrade, upgrade
 from subgraphs.common.service import ServiceSpec
 from subgraphs.identity.app import SERVICE as IDENTITY
@@ -28,6 +30,9 @@ CASES = [
         id="identity",
     ),
     pytest.param(PROFILES, ProfilesBase.metadata, {"profiles"}, id="profiles"),
+    pytest.param(
+        CHAT, ChatBase.metadata, {"rooms", "room_members", "messages", "outbox"}, id="chat"
+    ),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The chat subgraph: rooms, membership, messages and live room events; extends ``User``."""
