@@ -140,6 +140,7 @@ class RouterEngine:
         *,
         claims: Claims = ANONYMOUS,
         client_address: str = "",
+        allow_mutations: bool = True,
     ) -> GraphQLResponse | AsyncIterator[GraphQLResponse]:
         """A refusal, a single response (a query or mutation sent on a streaming transport),
         or the responses of a subscription, one per event.
@@ -147,7 +148,11 @@ class RouterEngine:
         The stages up to execution run once; each event then goes through the same execute
         and shape stages a query's data does (``ctx.event`` tells the execute stage)."""
         ctx = RequestContext(
-            request, claims=claims, client_address=client_address, query=request.query or ""
+            request,
+            claims=claims,
+            client_address=client_address,
+            allowed_kinds=_ALL_KINDS if allow_mutations else _NO_MUTATIONS,
+            query=request.query or "",
         )
         split = next(i for i, s in enumerate(self.stages) if isinstance(s, ExecuteStage))
         prepare, respond = self.stages[:split], self.stages[split:]
@@ -224,6 +229,8 @@ class RouterEngine:
 
 _ALL_KINDS = frozenset({"query", "mutation", "subscription"})
 _QUERIES = frozenset({"query"})
+_NO_MUTATIONS = frozenset({"query", "subscription"})
+"""What a GET may run on a streaming transport (SSE, multipart): nothing that changes data."""
 
 
 class SubscriptionCounts:

@@ -22,7 +22,6 @@ from dataclasses import replace
 from typing import Any, Literal
 
 import orjson
-from graphql import OperationType, get_operation_ast
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -32,7 +31,7 @@ from contracts.internal_claims import Claims, InternalClaimsSigner
 from router.edge.jwt_auth import JwksVerifier
 from router.edge.rate_limit import EdgeRateLimits, client_address, parse_trusted_proxies
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
-from router.errors import INTERNAL_SERVER_ERROR, METHOD_NOT_ALLOWED, RequestError
+from router.errors import INTERNAL_SERVER_ERROR, RequestError
 from router.execution.subscription_hub import SubscriptionHub
 from router.http.csrf import check_csrf
 from router.http.expiry import token_expiry, until_expiry
@@ -44,7 +43,6 @@ from router.http.sse import GraphQLSse, stream_token
 from router.http.websocket import GraphQLWebSocket, WebSocketSettings
 from router.pipeline import refusal
 from router.pipeline.demand_control import wants_cost
-from router.pipeline.parse import parse_document
 from router.pipeline.receive import from_json, from_query_params, read_body
 from router.protocols.graphql_sse.messages import accepts_event_stream
 from router.protocols.multipart.messages import accepts_multipart_subscription
@@ -134,11 +132,12 @@ class RouterApp:
         """A subscription over SSE (distinct connections) or multipart; a query sent this way
         gets its single result in the same protocol (SSE) or as plain JSON (multipart)."""
         try:
-            if request.method == "GET":
-                self._refuse_mutation_over_get(graphql_request)
             claims = await self._claims(request)
             result = await self.engine.subscribe(
-                graphql_request, claims=claims, client_address=request.state.client_address
+                graphql_request,
+                claims=claims,
+                client_address=request.state.client_address,
+                allow_mutations=request.method != "GET",
             )
         except RequestError as exc:
             return _error_response(request, exc)
@@ -146,6 +145,9 @@ class RouterApp:
             _log.exception("unexpected error while starting a subscription")
             error = RequestError("Internal server error.", INTERNAL_SERVER_ERROR, status=500)
             return _error_response(request, error)
+        if isinstance(result, GraphQLResponse) and result.status == 405:
+            # a mutation over GET: an HTTP-level refusal on every path (GraphQL over HTTP)
+            return graphql_response(result, request.state.media_type, well_formed=False)
         if not isinstance(result, GraphQLResponse):
             result = until_expiry(result, token_expiry(request.headers.get("authorization")))
         if protocol == "sse":
@@ -168,13 +170,17 @@ class RouterApp:
     ) -> Response:
         """An operation for a reserved stream: 202, its results go out on the stream."""
         try:
-            if request.method == "GET":
-                self._refuse_mutation_over_get(graphql_request)
             claims = await self._claims(request)
             owner = _stream_owner(claims, request)
             expires_at = token_expiry(request.headers.get("authorization"))
             refused = await self.sse.start(
-                token, owner, graphql_request, claims, request.state.client_address, expires_at
+                token,
+                owner,
+                graphql_request,
+                claims,
+                request.state.client_address,
+                expires_at,
+                allow_mutations=request.method != "GET",
             )
         except RequestError as exc:
             return _error_response(request, exc)
@@ -186,22 +192,6 @@ class RouterApp:
         claims = await self.verifier.claims_for(request.headers.get("authorization"))
         address: str = request.state.client_address
         return replace(claims, extra={**claims.extra, "client_address": address})
-
-    def _refuse_mutation_over_get(self, graphql_request: GraphQLRequest) -> None:
-        """``subscribe`` runs every operation kind; over GET only queries and subscriptions
-        may run (the parse is the pipeline's, bounded by its limits; its errors are left to
-        the pipeline to report)."""
-        document = parse_document(graphql_request.query or "", self.engine.config.parser)
-        if isinstance(document, RequestError):
-            return
-        operation = get_operation_ast(document, graphql_request.operation_name)
-        if operation is not None and operation.operation == OperationType.MUTATION:
-            raise RequestError(
-                "Can only perform a mutation operation from a POST request.",
-                METHOD_NOT_ALLOWED,
-                status=405,
-                headers={"allow": "POST"},
-            )
 
     async def _execute(
         self, request: Request, graphql_request: GraphQLRequest, *, allow_mutations: bool

@@ -131,6 +131,8 @@ class GraphQLSse:
         claims: Claims,
         client_address: str,
         expires_at: float | None = None,
+        *,
+        allow_mutations: bool = True,
     ) -> GraphQLResponse | None:
         """Run an operation onto the stream until it ends or the token that started it expires;
         a refusal to answer over HTTP, or None (202)."""
@@ -140,7 +142,10 @@ class GraphQLSse:
         assert isinstance(operation_id, str)
         try:
             result = await self.engine.subscribe(
-                request, claims=claims, client_address=client_address
+                request,
+                claims=claims,
+                client_address=client_address,
+                allow_mutations=allow_mutations,
             )
         except BaseException:
             self.reservations.finish(token, operation_id)
