@@ -27,6 +27,7 @@ from router.errors import (
     SUBREQUEST_MALFORMED_RESPONSE,
     SUBREQUEST_TIMEOUT,
 )
+from router.transports.endpoints import Endpoints
 
 
 class SubgraphFetchError(Exception):
@@ -53,7 +54,7 @@ class HttpSubgraphTransport:
     def __init__(
         self, urls: Mapping[str, str], *, signer: InternalClaimsSigner, timeout_s: float = 30.0
     ) -> None:
-        self.urls = dict(urls)
+        self.endpoints = Endpoints(urls)
         self.signer = signer
         self.requests: Counter[str] = Counter()
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
@@ -71,22 +72,27 @@ class HttpSubgraphTransport:
     async def send(self, service: str, body: Mapping[str, Any], claims: Claims) -> dict[str, Any]:
         self.requests[service] += 1
         headers = self.signer.headers_for(service, claims)
-        try:
-            async with self._client().post(
-                self.urls[service], data=orjson.dumps(body), headers=headers
-            ) as response:
-                content = await response.read()
-        except TimeoutError as exc:
-            raise SubgraphFetchError(
-                service, f"Timed out waiting for subgraph '{service}'.", SUBREQUEST_TIMEOUT
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise SubgraphFetchError(
-                service,
-                f"HTTP fetch failed from '{service}': {type(exc).__name__}",
-                SUBREQUEST_HTTP_ERROR,
-            ) from exc
-        return _graphql_response(service, response.status, response.reason or "", content)
+        payload = orjson.dumps(body)
+        failure: Exception | None = None
+        for url in self.endpoints.attempts(service):
+            try:
+                async with self._client().post(url, data=payload, headers=headers) as response:
+                    content = await response.read()
+                return _graphql_response(service, response.status, response.reason or "", content)
+            except aiohttp.ClientConnectorError as exc:  # nothing was sent: the next instance
+                failure = exc
+            except TimeoutError as exc:
+                raise SubgraphFetchError(
+                    service, f"Timed out waiting for subgraph '{service}'.", SUBREQUEST_TIMEOUT
+                ) from exc
+            except aiohttp.ClientError as exc:
+                failure = exc
+                break
+        raise SubgraphFetchError(
+            service,
+            f"HTTP fetch failed from '{service}': {type(failure).__name__}",
+            SUBREQUEST_HTTP_ERROR,
+        ) from failure
 
     async def aclose(self) -> None:
         if self._session is not None:

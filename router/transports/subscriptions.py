@@ -27,6 +27,7 @@ from router.protocols.graphql_transport_ws.messages import (
     encode,
     parse_message,
 )
+from router.transports.endpoints import Endpoints
 from router.transports.subgraph import SubgraphFetchError
 
 _OPERATION_ID = "1"
@@ -52,7 +53,7 @@ class WebSocketSubscriptionTransport:
         connect_timeout_s: float = 10.0,
         ping_interval_s: float | None = 20.0,
     ) -> None:
-        self.urls = {name: _websocket_url(url) for name, url in urls.items()}
+        self.endpoints = Endpoints(urls, rewrite=_websocket_url)
         self.signer = signer
         self.connect_timeout_s = connect_timeout_s
         self.ping_interval_s = ping_interval_s
@@ -63,19 +64,7 @@ class WebSocketSubscriptionTransport:
         self, service: str, body: Mapping[str, Any], claims: Claims
     ) -> AsyncGenerator[dict[str, Any], None]:
         headers = dict(self.signer.headers_for(service, claims))
-        try:
-            socket = await connect(
-                self.urls[service],
-                subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                additional_headers=headers,
-                open_timeout=self.connect_timeout_s,
-                ping_interval=self.ping_interval_s,
-            )
-        except TimeoutError as exc:
-            raise _error(service, f"Timed out connecting to subgraph '{service}'.", exc) from exc
-        except (OSError, websockets.InvalidHandshake) as exc:
-            message = f"Subscription to '{service}' failed: {type(exc).__name__}"
-            raise _error(service, message, exc) from exc
+        socket = await self._connect(service, headers)
         self.open_connections += 1
         try:
             await _initialise(service, socket, self.connect_timeout_s)
@@ -87,6 +76,31 @@ class WebSocketSubscriptionTransport:
         finally:
             self.open_connections -= 1
             await _close(socket)
+
+    async def _connect(self, service: str, headers: dict[str, str]) -> ClientConnection:
+        """The first instance of ``service`` that accepts the connection."""
+        failure: Exception | None = None
+        for url in self.endpoints.attempts(service):
+            try:
+                return await connect(
+                    url,
+                    subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
+                    additional_headers=headers,
+                    open_timeout=self.connect_timeout_s,
+                    ping_interval=self.ping_interval_s,
+                )
+            except OSError as exc:  # refused or unreachable: the next instance
+                failure = exc
+            except TimeoutError as exc:
+                raise _error(
+                    service, f"Timed out connecting to subgraph '{service}'.", exc
+                ) from exc
+            except websockets.InvalidHandshake as exc:  # it answered, and said no
+                failure = exc
+                break
+        assert failure is not None
+        message = f"Subscription to '{service}' failed: {type(failure).__name__}"
+        raise _error(service, message, failure) from failure
 
 
 async def _initialise(service: str, socket: ClientConnection, timeout_s: float) -> None:
