@@ -104,6 +104,10 @@ class RouterEngine:
         self.shared_events: StreamHub[GraphQLResponse] = StreamHub(name="router")
         if rate_limits is not None:
             self.stages.insert(0, RateLimitStage(rate_limits))
+        # For subscriptions: the stages that run once per operation, then those every event
+        # goes through (from execution on).
+        split = next(i for i, s in enumerate(self.stages) if isinstance(s, ExecuteStage))
+        self._prepare, self._respond = self.stages[:split], self.stages[split:]
 
     @property
     def plans(self) -> BoundedCache[QueryPlan]:
@@ -154,8 +158,7 @@ class RouterEngine:
             allowed_kinds=_ALL_KINDS if allow_mutations else _NO_MUTATIONS,
             query=request.query or "",
         )
-        split = next(i for i, s in enumerate(self.stages) if isinstance(s, ExecuteStage))
-        prepare, respond = self.stages[:split], self.stages[split:]
+        prepare, respond = self._prepare, self._respond
         try:
             for stage in prepare:
                 await stage(ctx)

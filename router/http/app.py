@@ -197,16 +197,14 @@ class RouterApp:
         self, request: Request, graphql_request: GraphQLRequest, *, allow_mutations: bool
     ) -> Response:
         try:
-            claims = await self.verifier.claims_for(request.headers.get("authorization"))
+            claims = await self._claims(request)
         except RequestError as exc:
             return _error_response(request, exc)
-        address: str = request.state.client_address
-        claims = replace(claims, extra={**claims.extra, "client_address": address})
         try:
             result = await self.engine.handle(
                 graphql_request,
                 claims=claims,
-                client_address=address,
+                client_address=request.state.client_address,
                 expose_cost=wants_cost(request.headers),
                 allow_mutations=allow_mutations,
                 expose_plan=self._expose_plan
