@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import orjson
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
@@ -96,8 +96,7 @@ class RouterApp:
         if protocol is not None or request.method in ("PUT", "DELETE"):
             media = media or APPLICATION_JSON  # for refusals; results go out in the stream
         request.state.media_type = media
-        peer = request.client.host if request.client else ""
-        request.state.client_address = client_address(peer, request.headers, self._trusted_proxies)
+        request.state.client_address = self.address_of(request)
         token = stream_token(request)
         try:
             if self.rate_limits is not None:  # before anything costs more than a lookup
@@ -188,10 +187,19 @@ class RouterApp:
             return graphql_response(refused, request.state.media_type, well_formed=False)
         return Response(status_code=202)
 
-    async def _claims(self, request: Request) -> Claims:
-        claims = await self.verifier.claims_for(request.headers.get("authorization"))
-        address: str = request.state.client_address
+    def address_of(self, connection: HTTPConnection) -> str:
+        """The client's address (``X-Forwarded-For`` only from trusted proxies)."""
+        peer = connection.client.host if connection.client else ""
+        return client_address(peer, connection.headers, self._trusted_proxies)
+
+    async def caller(self, authorization: str | None, address: str) -> Claims:
+        """The verified caller as subgraphs see it, on every transport: the token's claims
+        and the client's address (identity throttles failed logins by it)."""
+        claims = await self.verifier.claims_for(authorization)
         return replace(claims, extra={**claims.extra, "client_address": address})
+
+    async def _claims(self, request: Request) -> Claims:
+        return await self.caller(request.headers.get("authorization"), request.state.client_address)
 
     async def _execute(
         self, request: Request, graphql_request: GraphQLRequest, *, allow_mutations: bool
@@ -294,7 +302,8 @@ def create_app(settings: RouterSettings) -> Starlette:
 
     websocket = GraphQLWebSocket(
         router_app.engine,
-        router_app.verifier,
+        router_app.caller,
+        router_app.address_of,
         WebSocketSettings(
             settings.ws_init_timeout_seconds,
             settings.ws_max_operations,

@@ -15,14 +15,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from contracts.internal_claims import ANONYMOUS, Claims
-from router.edge.jwt_auth import JwksVerifier
 from router.engine import GraphQLRequest, GraphQLResponse, RouterEngine
 from router.errors import INTERNAL_SERVER_ERROR, RequestError, error_entry
 from router.http.expiry import token_expiry
@@ -54,6 +53,7 @@ class WebSocketSettings:
 class _Connection:
     socket: WebSocket
     session: ServerSession
+    address: str
     claims: Claims = ANONYMOUS
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     expiry: asyncio.Task[None] | None = None
@@ -66,11 +66,15 @@ class GraphQLWebSocket:
     def __init__(
         self,
         engine: RouterEngine,
-        verifier: JwksVerifier,
+        caller: Callable[[str | None, str], Awaitable[Claims]],
+        address_of: Callable[[WebSocket], str],
         settings: WebSocketSettings | None = None,
     ) -> None:
+        """``caller`` and ``address_of`` are the HTTP edge's, so a caller is the same on
+        every transport (claims, client address behind trusted proxies)."""
         self.engine = engine
-        self.verifier = verifier
+        self.caller = caller
+        self.address_of = address_of
         self.settings = settings or WebSocketSettings()
 
     async def serve(self, socket: WebSocket) -> None:
@@ -81,7 +85,9 @@ class GraphQLWebSocket:
             await socket.close(CloseCode.SUBPROTOCOL_NOT_ACCEPTABLE, "Subprotocol not acceptable")
             return
         await socket.accept(subprotocol=SUBPROTOCOL)
-        connection = _Connection(socket, ServerSession(self.settings.max_operations))
+        connection = _Connection(
+            socket, ServerSession(self.settings.max_operations), self.address_of(socket)
+        )
         timer = asyncio.create_task(self._init_timer(connection))
         keepalive = asyncio.create_task(self._keepalive(connection))
         try:
@@ -141,7 +147,7 @@ class GraphQLWebSocket:
             (str(v) for k, v in payload.items() if k.lower() == "authorization"), None
         )
         try:
-            connection.claims = await self.verifier.claims_for(authorization)
+            connection.claims = await self.caller(authorization, connection.address)
         except RequestError as exc:
             await self._carry_out(connection, connection.session.rejected(exc.message))
             return
@@ -164,10 +170,9 @@ class GraphQLWebSocket:
             payload.get("variables") or {},
             payload.get("extensions") or {},
         )
-        client = connection.socket.client
         try:
             result = await self.engine.subscribe(
-                request, claims=connection.claims, client_address=client.host if client else ""
+                request, claims=connection.claims, client_address=connection.address
             )
             if isinstance(result, GraphQLResponse):
                 await self._single(connection, ident, result)

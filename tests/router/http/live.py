@@ -27,11 +27,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import Info
 
-from contracts.internal_claims import DEVELOPMENT_SECRET
+from contracts.internal_claims import DEVELOPMENT_SECRET, Claims
 from router.http.app import create_app
 from router.settings import RouterSettings
-from subgraphs.common.auth import InternalClaimsMiddleware
+from subgraphs.common.auth import CLAIMS_STATE_KEY, InternalClaimsMiddleware
 from tests.harness.asgi_server import serve
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -39,6 +40,8 @@ ISSUER, AUDIENCE = "test-issuer", "test-audience"
 SUBSCRIPTION = """subscription ($room: ID!) {
   messageAdded(roomId: $room) { body author { profile { displayName } } }
 }"""
+CALLERS: list[Claims] = []
+"""The signed claims each upstream subscription arrived with."""
 STARTED: list[str] = []
 STOPPED: list[str] = []
 
@@ -63,8 +66,11 @@ class Query:
 @strawberry.type
 class Subscription:
     @strawberry.subscription
-    async def message_added(self, room_id: strawberry.ID) -> AsyncGenerator[Message, None]:
+    async def message_added(
+        self, room_id: strawberry.ID, info: Info
+    ) -> AsyncGenerator[Message, None]:
         STARTED.append(str(room_id))
+        CALLERS.append(info.context["request"].scope["state"][CLAIMS_STATE_KEY])
         try:
             if room_id in ("quiet", "fails"):
                 yield Message(

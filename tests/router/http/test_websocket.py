@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.router.http.live import STARTED, STOPPED, SUBSCRIPTION, Router, live_router
+from tests.router.http.live import CALLERS, STARTED, STOPPED, SUBSCRIPTION, Router, live_router
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +224,13 @@ async def test_the_router_pings_an_acknowledged_connection(router: Router) -> No
     message = orjson.loads(await asyncio.wait_for(socket.recv(), 5))
     assert message == {"type": "ping"}
     await socket.close()
+
+
+async def test_subgraphs_see_a_websocket_caller_as_they_see_an_http_one(router: Router) -> None:
+    """The verified subject and the client's address, as the HTTP edge signs them."""
+    CALLERS.clear()
+    socket = await acknowledged(router, {"authorization": f"Bearer {router.token(sub='wsu')}"})
+    await send(socket, subscribe("1", room="r-callers"))
+    assert (await receive(socket))["type"] == "next"
+    await socket.close()
+    assert [(c.sub, c.extra.get("client_address")) for c in CALLERS] == [("wsu", "127.0.0.1")]
