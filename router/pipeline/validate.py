@@ -37,7 +37,7 @@ class ValidateStage:
         self.schema = schema
         self.offload = offload
         self.documents = documents
-        self.cache: BoundedCache[RequestError | bool] = BoundedCache(documents.entries.capacity)
+        self.cache: BoundedCache[bool] = BoundedCache(documents.entries.capacity)
         self.rules = tuple(specified_rules)
         if not introspection:
             self.rules += (NoSchemaIntrospectionCustomRule,)
